@@ -1,0 +1,1 @@
+"""İztim: policy administration for small Turkish non-life insurers."""

@@ -1,0 +1,25 @@
+"""Reflex configuration: every deployment knob comes from the environment."""
+
+import os
+
+import reflex as rx
+
+from iztim_app.core.settings import settings
+
+_port = int(os.environ.get("IZTIM_PORT", "3000"))
+
+config = rx.Config(
+    app_name="iztim_app",
+    db_url=settings.database_url,
+    redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    cors_allowed_origins=[
+        o.strip()
+        for o in os.environ.get(
+            "IZTIM_ALLOWED_ORIGINS", f"http://localhost:{_port},http://127.0.0.1:{_port}"
+        ).split(",")
+        if o.strip()
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
