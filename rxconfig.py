@@ -21,5 +21,10 @@ config = rx.Config(
         ).split(",")
         if o.strip()
     ],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", appearance="light")
+        ),
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -1,7 +1,52 @@
+"""The Reflex app: routes, each page guarded and loading its data on the server."""
+
 import reflex as rx
 
-def index():
-    return rx.el.div(rx.el.label("Kullanıcı kodu", html_for="u"), rx.el.input(id="u"))
+from iztim_app.pages.admin_offices import offices_page
+from iztim_app.pages.admin_users import users_page
+from iztim_app.pages.audit import audit_page
+from iztim_app.pages.components import T
+from iztim_app.pages.home import coming_page, home_page
+from iztim_app.pages.layout import guarded
+from iztim_app.pages.password import password_page
+from iztim_app.states.admin_offices import OfficesState
+from iztim_app.states.admin_users import UsersState
+from iztim_app.states.audit import AuditState
+from iztim_app.states.home import HomeState
+from iztim_app.states.session import SessionState
 
-app = rx.App()
-app.add_page(index, route="/")
+app = rx.App(
+    stylesheets=["/iztim.css"],
+    html_lang="tr",
+)
+
+
+def _add(content, route: str, title: str, load=None) -> None:  # noqa: ANN001
+    on_load = [SessionState.check_session] + ([load] if load is not None else [])
+    app.add_page(guarded(content), route=route, title=f"{title} · İztim", on_load=on_load)
+
+
+_add(home_page, "/", "Ana sayfa", HomeState.load)
+_add(coming_page("nav.quotes"), "/teklifler", "Teklifler")
+_add(coming_page("nav.policies"), "/policeler", "Poliçeler")
+_add(coming_page("nav.approvals"), "/onay", "Onay Kuyruğu")
+_add(coming_page("nav.reports"), "/raporlar", "Raporlar")
+_add(coming_page("nav.tariffs"), "/tarifeler", "Tarifeler")
+_add(users_page, "/yonetim", "Yönetim", UsersState.load)
+_add(offices_page, "/yonetim/ofisler", "Ofisler", OfficesState.load)
+_add(audit_page, "/yonetim/denetim", "Denetim kaydı", AuditState.load)
+_add(password_page, "/sifre", "Şifre değiştir")
+
+
+def portal_page() -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.heading(T["portal.title"], size="6", as_="h1"),
+            rx.text(T["portal.coming"]),
+            max_width="560px",
+        ),
+        min_height="100vh",
+    )
+
+
+app.add_page(portal_page, route="/portal", title="Müşteri portalı · İztim")

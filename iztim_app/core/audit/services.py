@@ -1,0 +1,112 @@
+"""Writing and reading the audit trail. Writes happen inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from iztim_app.core import clock
+from iztim_app.core.audit.models import AuditEvent
+from iztim_app.core.errors import ValidationFailed
+from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.users.actor import Actor
+
+SYSTEM = "system"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def record(
+    db: Session,
+    actor: Actor | None,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    *,
+    actor_code: str | None = None,
+) -> AuditEvent:
+    """Adds one audit row to the current transaction; the caller commits both together."""
+    event = AuditEvent(
+        at=clock.utcnow(),
+        actor_id=actor.user_id if actor and actor.user_id else None,
+        actor_code=actor.code if actor else (actor_code or SYSTEM),
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+    )
+    db.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor_code: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    actor_code: str = ""
+    action: str = ""
+    entity_type: str = ""
+    entity_id: str = ""
+
+
+def list_events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1, size: int = 25) -> Page[AuditRow]:
+    actor.require("audit.view")
+    if flt.date_from and flt.date_to and flt.date_to < flt.date_from:
+        raise ValidationFailed("error.date_range", field="date_to")
+    query = select(AuditEvent)
+    if flt.date_from:
+        start = datetime.combine(flt.date_from, time.min, tzinfo=clock.TURKEY)
+        query = query.where(AuditEvent.at >= start)
+    if flt.date_to:
+        end = datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=clock.TURKEY)
+        query = query.where(AuditEvent.at < end)
+    if flt.actor_code:
+        query = query.where(sa.func.lower(AuditEvent.actor_code) == flt.actor_code.strip().lower())
+    if flt.action:
+        query = query.where(AuditEvent.action.startswith(flt.action.strip()))
+    if flt.entity_type:
+        query = query.where(AuditEvent.entity_type == flt.entity_type.strip())
+    if flt.entity_id:
+        query = query.where(AuditEvent.entity_id == flt.entity_id.strip())
+    query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    rows, total, page, size = fetch_page(db, query, page, size)
+    return Page(
+        rows=[
+            AuditRow(e.id, e.at, e.actor_code, e.action, e.entity_type, e.entity_id, e.before, e.after)
+            for e in rows
+        ],
+        total=total,
+        page=page,
+        size=size,
+    )

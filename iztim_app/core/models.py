@@ -1,0 +1,6 @@
+"""Imports every table so Alembic and create_all see the whole schema."""
+
+from iztim_app.core.audit.models import AuditEvent  # noqa: F401
+from iztim_app.core.auth.models import SignInThrottle, UserSession  # noqa: F401
+from iztim_app.core.organisation.models import Office  # noqa: F401
+from iztim_app.core.users.models import AuthorityLimit, User, UserPermission  # noqa: F401

@@ -1,0 +1,119 @@
+"""Quote form values: text from the command line or a form, checked against fields.csv.
+
+Each field gets a parser compiled once per loaded tariff; it returns the canonical value
+(int, Decimal, str, date, or `yes`/`no` for booleans) or raises ValidationFailed naming
+the field. Already-typed values (int, Decimal, date, bool) are accepted as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from iztim_app.core.errors import ValidationFailed
+from iztim_app.core.tariffs import formats
+
+if TYPE_CHECKING:
+    from iztim_app.core.tariffs.model import Field
+
+Parser = Callable[[Any], Any]
+
+
+def _to_int(raw: Any) -> int | None:
+    if isinstance(raw, str):
+        return formats.parse_integer(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
+        return int(raw)
+    return None
+
+
+def _to_decimal(raw: Any) -> Decimal | None:
+    if isinstance(raw, str):
+        return formats.parse_decimal(raw)
+    if isinstance(raw, Decimal):
+        return raw if raw.is_finite() else None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return Decimal(raw)
+    return None
+
+
+def _to_date(raw: Any) -> date | None:
+    if isinstance(raw, str):
+        return formats.parse_date(raw)
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw
+    return None
+
+
+def _to_boolean(raw: Any) -> str | None:
+    if isinstance(raw, str):
+        return formats.parse_boolean(raw)
+    if isinstance(raw, bool):
+        return formats.YES if raw else formats.NO
+    return None
+
+
+def _to_text(raw: Any) -> str | None:
+    return raw if isinstance(raw, str) else None
+
+
+_CONVERT: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "integer": (_to_int, "pricing.not_integer"),
+    "decimal": (_to_decimal, "pricing.not_number"),
+    "date": (_to_date, "pricing.not_date"),
+    "boolean": (_to_boolean, "pricing.not_boolean"),
+    "text": (_to_text, "pricing.not_text"),
+    "choice": (_to_text, "pricing.not_text"),
+}
+
+
+def compile_parser(field: Field, choice_values: Iterable[str] = ()) -> Parser:
+    """One closure per field so a quote pays only for the checks its fields need."""
+    name = field.name
+    required = field.required
+    convert, bad_code = _CONVERT[field.type]
+    low, high = field.min, field.max
+    options = frozenset(choice_values) if field.type == "choice" else None
+    options_text = ", ".join(sorted(options)) if options else ""
+
+    def parse(raw: Any) -> Any:
+        if isinstance(raw, str):
+            raw = raw.strip()
+            if not raw:
+                raw = None
+        if raw is None:
+            if required:
+                raise ValidationFailed("pricing.required", field=name, name=name)
+            return None
+        value = convert(raw)
+        if value is None:
+            raise ValidationFailed(bad_code, field=name, name=name, value=str(raw))
+        if options is not None and value not in options:
+            raise ValidationFailed(
+                "pricing.unknown_choice", field=name, name=name, value=value, choices=options_text
+            )
+        if low is not None and value < low:
+            raise ValidationFailed("pricing.below_min", field=name, name=name, value=value, min=low)
+        if high is not None and value > high:
+            raise ValidationFailed("pricing.above_max", field=name, name=name, value=value, max=high)
+        return value
+
+    return parse
+
+
+def parse_values(
+    parsers: Mapping[str, Parser], values: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Every field of the line parsed; a name the line does not have is an error, not ignored."""
+    values = values or {}
+    if len(values.keys() - parsers.keys()):
+        unknown = sorted(values.keys() - parsers.keys())[0]
+        raise ValidationFailed(
+            "pricing.unknown_field", field=unknown, name=unknown, known=", ".join(parsers)
+        )
+    get = values.get
+    return {name: parse(get(name)) for name, parse in parsers.items()}

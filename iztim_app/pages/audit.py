@@ -1,0 +1,60 @@
+"""Yönetim → Denetim kaydı."""
+
+import reflex as rx
+
+from iztim_app.pages.admin_users import admin_tabs
+from iztim_app.pages.components import T, field, messages, page_title, pager
+from iztim_app.states.audit import AuditState as S
+
+
+def audit_page() -> rx.Component:
+    fe = S.field_errors
+    return rx.vstack(
+        page_title("admin.title"),
+        admin_tabs("audit"),
+        messages(S),
+        rx.el.form(
+            rx.grid(
+                field("common.date_from", "date_from", type="date", error=fe.get("date_from", ""), id_prefix="audit"),
+                field("common.date_to", "date_to", type="date", error=fe.get("date_to", ""), id_prefix="audit"),
+                field("audit.actor", "actor_code", id_prefix="audit"),
+                field("audit.action", "action", id_prefix="audit"),
+                field("audit.entity", "entity_type", id_prefix="audit"),
+                columns=rx.breakpoints(initial="2", md="5"),
+                spacing="3",
+            ),
+            rx.button(T["common.filter"], type="submit"),
+            on_submit=S.apply,
+            class_name="iz-form",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(T["audit.at"]),
+                    rx.table.column_header_cell(T["audit.actor"]),
+                    rx.table.column_header_cell(T["audit.action"]),
+                    rx.table.column_header_cell(T["audit.entity"]),
+                    rx.table.column_header_cell(T["audit.before"]),
+                    rx.table.column_header_cell(T["audit.after"]),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.rows,
+                    lambda r: rx.table.row(
+                        rx.table.cell(r["at"], white_space="nowrap"),
+                        rx.table.cell(r["actor"]),
+                        rx.table.cell(r["action"]),
+                        rx.table.cell(r["entity"]),
+                        rx.table.cell(rx.el.code(r["before"]), class_name="iz-json"),
+                        rx.table.cell(rx.el.code(r["after"]), class_name="iz-json"),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+        ),
+        pager(S, S.prev_page, S.next_page),
+        spacing="4",
+        width="100%",
+    )

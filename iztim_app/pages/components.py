@@ -1,0 +1,112 @@
+"""Small building blocks every screen uses: labelled fields, messages, pagers."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iztim_app.states.session import SessionState
+
+T = SessionState.t
+
+
+def label(key: str, html_for: str, required: bool = False) -> rx.Component:
+    return rx.el.label(
+        T[key],
+        rx.cond(required, rx.el.span(" *", color="var(--red-9)"), rx.fragment()),
+        html_for=html_for,
+        class_name="iz-label",
+    )
+
+
+def field(
+    key: str,
+    name: str,
+    *,
+    type: str = "text",
+    required: bool = False,
+    default_value: rx.Var | str = "",
+    error: rx.Var | None = None,
+    autocomplete: str = "off",
+    id_prefix: str = "f",
+) -> rx.Component:
+    """A labelled input; the label's `for` makes it reachable by screen readers and tests."""
+    html_id = f"{id_prefix}-{name}"
+    return rx.el.div(
+        label(key, html_id, required),
+        rx.el.input(
+            id=html_id,
+            name=name,
+            type=type,
+            required=required,
+            default_value=default_value,
+            auto_complete=autocomplete,
+            class_name="iz-input",
+        ),
+        rx.cond(error, rx.el.div(error, class_name="iz-field-error", role="alert"), rx.fragment()),
+        class_name="iz-field",
+    )
+
+
+def select_field(
+    key: str,
+    name: str,
+    options: rx.Var,
+    *,
+    default_value: rx.Var | str = "",
+    error: rx.Var | None = None,
+    id_prefix: str = "f",
+    required: bool = False,
+) -> rx.Component:
+    """A native select over `[[value, text], …]`; native so forms and tests treat it plainly."""
+    html_id = f"{id_prefix}-{name}"
+    return rx.el.div(
+        label(key, html_id, required),
+        rx.el.select(
+            rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
+            id=html_id,
+            name=name,
+            default_value=default_value,
+            class_name="iz-input",
+        ),
+        rx.cond(error, rx.el.div(error, class_name="iz-field-error", role="alert"), rx.fragment()),
+        class_name="iz-field",
+    )
+
+
+def checkbox(text: rx.Var | str, name: str, checked: rx.Var | bool, html_id: str | rx.Var) -> rx.Component:
+    return rx.el.div(
+        rx.el.input(type="checkbox", id=html_id, name=name, default_checked=checked),
+        rx.el.label(text, html_for=html_id),
+        class_name="iz-check",
+    )
+
+
+def messages(state) -> rx.Component:  # noqa: ANN001
+    return rx.fragment(
+        rx.cond(
+            state.error != "",
+            rx.callout(state.error, icon="triangle_alert", color_scheme="red", role="alert", class_name="iz-msg"),
+            rx.fragment(),
+        ),
+        rx.cond(
+            state.message != "",
+            rx.callout(state.message, icon="check", color_scheme="green", role="status", class_name="iz-msg"),
+            rx.fragment(),
+        ),
+    )
+
+
+def pager(state, on_prev, on_next) -> rx.Component:  # noqa: ANN001
+    return rx.hstack(
+        rx.button(T["common.previous"], on_click=on_prev, disabled=state.page <= 1, variant="soft", size="1"),
+        rx.text(state.page_text, size="2"),
+        rx.button(T["common.next"], on_click=on_next, disabled=state.page >= state.pages, variant="soft", size="1"),
+        rx.text(state.total_text, size="2", color_scheme="gray"),
+        align="center",
+        spacing="3",
+        class_name="iz-pager",
+    )
+
+
+def page_title(key: str) -> rx.Component:
+    return rx.heading(T[key], size="6", as_="h1", class_name="iz-title")

@@ -1,0 +1,260 @@
+"""IT staff's user administration screen: list, create, edit, grants, limits."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iztim_app.core.lines import known_lines
+from iztim_app.core.money import format_number
+from iztim_app.core.organisation import services as offices
+from iztim_app.core.paging import Page
+from iztim_app.core.users import services as users
+from iztim_app.core.users.permissions import PERMISSIONS, ROLES, Scope
+from iztim_app.states.session import AppState
+
+PAGE_SIZE = 20
+
+
+class UsersState(AppState):
+    search: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+
+    office_options: list[list[str]] = []
+    role_options: list[list[str]] = []
+    scope_options: list[list[str]] = []
+    line_options: list[list[str]] = []
+    perm_do: list[dict[str, str]] = []
+    perm_see: list[dict[str, str]] = []
+
+    show_create: bool = False
+    create_key: int = 0
+    selected: dict[str, str] = {}
+    selected_perms: list[str] = []
+    selected_limits: list[dict[str, str]] = []
+    detail_key: int = 0
+    temporary_password: str = ""
+
+    @rx.var
+    def page_text(self) -> str:
+        return self._text("common.page", page=self.page, pages=self.pages)
+
+    @rx.var
+    def total_text(self) -> str:
+        return self._text("common.total_rows", count=self.total)
+
+    # ------------------------------------------------------------ helpers
+
+    def _fill_options(self, db, actor) -> None:  # noqa: ANN001
+        self.office_options = [
+            [str(o.id), ("  " * max(o.depth, 0)) + f"{o.name} ({o.code})"]
+            for o in offices.list_offices(db, actor)
+            if o.active
+        ]
+        self.role_options = [[code, self._text(f"role.{code}")] for code in ROLES]
+        self.scope_options = [[s.value, self._text(f"scope.{s.value}")] for s in Scope]
+        self.line_options = [[code, line.name(self.lang_pref)] for code, line in known_lines().items()]
+        self.perm_do = [{"code": p.code, "label": self._text(f"perm.{p.code}")} for p in PERMISSIONS if p.kind == "do"]
+        self.perm_see = [{"code": p.code, "label": self._text(f"perm.{p.code}")} for p in PERMISSIONS if p.kind == "see"]
+
+    def _show_page(self, result: Page) -> None:
+        self.rows = [
+            {
+                "id": str(r.id),
+                "code": r.code,
+                "name": r.name,
+                "office": r.office_name,
+                "role": self._text(f"role.{r.role}"),
+                "status": self._text("user.locked_badge")
+                if r.locked
+                else self._text("user.active" if r.active else "user.disabled"),
+            }
+            for r in result.rows
+        ]
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+
+    def _show_detail(self, detail: users.UserDetail) -> None:
+        self.selected = {
+            "id": str(detail.id),
+            "code": detail.code,
+            "name": detail.name,
+            "email": detail.email,
+            "office_id": str(detail.office_id),
+            "office": detail.office_name,
+            "role": detail.role,
+            "role_name": self._text(f"role.{detail.role}"),
+            "view_scope": detail.view_scope,
+            "lang": detail.lang,
+            "active": "1" if detail.active else "",
+            "locked": "1" if detail.locked else "",
+            "is_agency": "1" if detail.is_agency else "",
+        }
+        self.selected_perms = list(detail.permissions)
+        lines = known_lines()
+        self.selected_limits = [
+            {
+                "line_code": lim.line_code,
+                "line": lines[lim.line_code].name(self.lang_pref) if lim.line_code in lines else lim.line_code,
+                "quote": format_number(lim.quote_limit) + " ₺",
+                "policy": format_number(lim.policy_limit) + " ₺",
+            }
+            for lim in detail.limits
+        ]
+        self.detail_key += 1
+
+    def _reload_list(self) -> None:
+        ok, result = self._call(users.list_users, self.search, self.page, PAGE_SIZE)
+        if ok:
+            self._show_page(result)
+
+    def _selected_id(self) -> int:
+        return int(self.selected.get("id", "0") or 0)
+
+    # ------------------------------------------------------------ events
+
+    @rx.event
+    def load(self):
+        self.selected = {}
+        self.show_create = False
+        self.temporary_password = ""
+
+        def _load(db, actor):  # noqa: ANN001
+            self._fill_options(db, actor)
+            return users.list_users(db, actor, self.search, self.page, PAGE_SIZE)
+
+        ok, result = self._call(_load)
+        if ok:
+            self._show_page(result)
+
+    @rx.event
+    def do_search(self, form: dict):
+        self.search = str(form.get("search", ""))[:100]
+        self.page = 1
+        self._reload_list()
+
+    @rx.event
+    def next_page(self):
+        if self.page < self.pages:
+            self.page += 1
+            self._reload_list()
+
+    @rx.event
+    def prev_page(self):
+        if self.page > 1:
+            self.page -= 1
+            self._reload_list()
+
+    @rx.event
+    def toggle_create(self):
+        self.show_create = not self.show_create
+        self.selected = {}
+        self._clear_messages()
+
+    @rx.event
+    def create(self, form: dict):
+        ok, detail = self._call(
+            users.create_user,
+            code=str(form.get("code", "")),
+            name=str(form.get("name", "")),
+            office_id=form.get("office_id", ""),
+            role=str(form.get("role", "")),
+            password=str(form.get("password", "")),
+            email=str(form.get("email", "")),
+            lang=str(form.get("lang", "tr")),
+        )
+        if ok:
+            self.show_create = False
+            self.create_key += 1
+            self._show_detail(detail)
+            self.message = self._text("admin.user_created")
+            self._reload_list()
+            self.message = self._text("admin.user_created")
+
+    @rx.event
+    def open_user(self, user_id: str):
+        self.show_create = False
+        self.temporary_password = ""
+        ok, detail = self._call(users.get_user, user_id)
+        if ok:
+            self._show_detail(detail)
+
+    @rx.event
+    def close_user(self):
+        self.selected = {}
+
+    @rx.event
+    def save_user(self, form: dict):
+        ok, detail = self._call(
+            users.update_user,
+            self._selected_id(),
+            name=str(form.get("name", "")),
+            email=str(form.get("email", "")),
+            office_id=form.get("office_id", ""),
+            view_scope=str(form.get("view_scope", "")),
+            lang=str(form.get("lang", "tr")),
+        )
+        if ok:
+            self._show_detail(detail)
+            self._reload_list()
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def save_permissions(self, form: dict):
+        granted = [key[len("perm:"):] for key, value in form.items() if key.startswith("perm:") and value]
+        ok, detail = self._call(users.set_permissions, self._selected_id(), granted)
+        if ok:
+            self._show_detail(detail)
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def apply_role(self, form: dict):
+        ok, detail = self._call(users.apply_role, self._selected_id(), str(form.get("role", "")))
+        if ok:
+            self._show_detail(detail)
+            self._reload_list()
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def set_limit(self, form: dict):
+        ok, detail = self._call(
+            users.set_limit,
+            self._selected_id(),
+            str(form.get("line_code", "")),
+            str(form.get("quote_limit", "")),
+            str(form.get("policy_limit", "")),
+        )
+        if ok:
+            self._show_detail(detail)
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def remove_limit(self, line_code: str):
+        ok, detail = self._call(users.remove_limit, self._selected_id(), str(line_code))
+        if ok:
+            self._show_detail(detail)
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def toggle_active(self):
+        ok, detail = self._call(users.set_active, self._selected_id(), not bool(self.selected.get("active")))
+        if ok:
+            self._show_detail(detail)
+            self._reload_list()
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def unlock(self):
+        ok, detail = self._call(users.unlock, self._selected_id())
+        if ok:
+            self._show_detail(detail)
+            self._reload_list()
+            self.message = self._text("common.saved")
+
+    @rx.event
+    def reset_password(self):
+        ok, temporary = self._call(users.reset_password, self._selected_id())
+        if ok:
+            # Shown once to the IT user who asked; never logged or stored in clear.
+            self.temporary_password = self._text("admin.temporary_password", password=temporary)

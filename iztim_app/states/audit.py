@@ -1,0 +1,97 @@
+"""Yönetim → Denetim kaydı: the audit trail with filters, paged on the server."""
+
+import json
+from datetime import date
+
+import reflex as rx
+
+from iztim_app.core import clock
+from iztim_app.core.audit import services as audit_log
+from iztim_app.core.errors import ValidationFailed
+from iztim_app.states.session import AppState
+
+PAGE_SIZE = 25
+
+
+def _parse_date(text: str, field: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed("error.invalid", field=field) from None
+
+
+def _compact(value) -> str:  # noqa: ANN001
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:400]
+
+
+class AuditState(AppState):
+    filters: dict[str, str] = {}
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+
+    @rx.var
+    def page_text(self) -> str:
+        return self._text("common.page", page=self.page, pages=self.pages)
+
+    @rx.var
+    def total_text(self) -> str:
+        return self._text("common.total_rows", count=self.total)
+
+    def _fetch(self) -> None:
+        f = self.filters
+
+        def _list(db, actor):  # noqa: ANN001
+            flt = audit_log.AuditFilter(
+                date_from=_parse_date(f.get("date_from", ""), "date_from"),
+                date_to=_parse_date(f.get("date_to", ""), "date_to"),
+                actor_code=f.get("actor_code", ""),
+                action=f.get("action", ""),
+                entity_type=f.get("entity_type", ""),
+                entity_id=f.get("entity_id", ""),
+            )
+            return audit_log.list_events(db, actor, flt, self.page, PAGE_SIZE)
+
+        ok, result = self._call(_list)
+        if not ok:
+            return
+        self.rows = [
+            {
+                "at": clock.format_date(r.at),
+                "actor": r.actor_code,
+                "action": r.action,
+                "entity": f"{r.entity_type} #{r.entity_id}",
+                "before": _compact(r.before),
+                "after": _compact(r.after),
+            }
+            for r in result.rows
+        ]
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+
+    @rx.event
+    def load(self):
+        self.page = 1
+        self._fetch()
+
+    @rx.event
+    def apply(self, form: dict):
+        keys = ("date_from", "date_to", "actor_code", "action", "entity_type", "entity_id")
+        self.filters = {k: str(form.get(k, ""))[:64] for k in keys}
+        self.page = 1
+        self._fetch()
+
+    @rx.event
+    def next_page(self):
+        if self.page < self.pages:
+            self.page += 1
+            self._fetch()
+
+    @rx.event
+    def prev_page(self):
+        if self.page > 1:
+            self.page -= 1
+            self._fetch()

@@ -1,0 +1,33 @@
+"""The home dashboard: who I am, what I may do, my limits."""
+
+import reflex as rx
+
+from iztim_app.core.lines import known_lines
+from iztim_app.core.money import format_try
+from iztim_app.states.session import AppState
+
+
+class HomeState(AppState):
+    permission_names: list[str] = []
+    limits: list[dict[str, str]] = []
+    welcome: str = ""
+    office_line: str = ""
+
+    @rx.event
+    def load(self):
+        ok, actor = self._call(lambda db, actor: actor)
+        if not ok:
+            return
+        self.welcome = self._text("home.welcome", name=actor.name)
+        self.office_line = self._text("home.office", office=actor.office_name)
+        self.permission_names = [self._text(f"perm.{p}") for p in sorted(actor.permissions)]
+        lines = known_lines()
+        policy = dict(actor.policy_limits)
+        self.limits = [
+            {
+                "line": lines[code].name(self.lang_pref) if code in lines else code,
+                "quote": format_try(amount),
+                "policy": format_try(policy.get(code, amount)),
+            }
+            for code, amount in actor.quote_limits
+        ]
