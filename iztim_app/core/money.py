@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
 ZERO = Decimal("0.00")
 KURUS = Decimal("0.01")
+
+# For intermediate products (rate × factors × …) that must stay exact until round2:
+# the default 28-digit context could round a long product before the named step.
+EXACT = Context(prec=100, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
 def round2(value: Decimal) -> Decimal:
@@ -13,17 +18,25 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(KURUS, rounding=ROUND_HALF_UP)
 
 
-def parse_decimal(text: str) -> Decimal:
-    """Parse user or CSV text; accepts Turkish `1.234,56` and plain `1234.56`."""
-    cleaned = str(text).strip().replace("₺", "").replace(" ", "")
+_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_amount(text: str) -> Decimal:
+    """Parse an amount a Turkish user typed: `1.250.000,50`, `750.000`, or plain `1234.56`.
+
+    Dots followed by groups of three digits are thousands separators, as users write them.
+    """
+    cleaned = str(text).strip().replace("₺", "").replace(" ", "").replace("TL", "")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif _GROUPED.match(cleaned):
+        cleaned = cleaned.replace(".", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
-        raise ValueError(f"not a number: {text!r}") from exc
+        raise ValueError(f"not an amount: {text!r}") from exc
     if not value.is_finite():
-        raise ValueError(f"not a number: {text!r}")
+        raise ValueError(f"not an amount: {text!r}")
     return value
 
 

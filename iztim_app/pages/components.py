@@ -10,12 +10,11 @@ T = SessionState.t
 
 
 def label(key: str, html_for: str, required: bool = False) -> rx.Component:
-    return rx.el.label(
-        T[key],
-        rx.cond(required, rx.el.span(" *", color="var(--red-9)"), rx.fragment()),
-        html_for=html_for,
-        class_name="iz-label",
-    )
+    """The required mark sits beside the label, so the field's accessible name stays clean."""
+    text = rx.el.label(T[key], html_for=html_for, class_name="iz-label")
+    if not required:
+        return text
+    return rx.el.div(text, rx.el.span("*", class_name="iz-required", aria_hidden="true"), class_name="iz-label-row")
 
 
 def field(

@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from iztim_app.core.errors import ValidationFailed
+from iztim_app.core.money import round2
 from iztim_app.core.tariffs.formats import WILDCARD
 from iztim_app.core.tariffs.values import Parser, compile_parser
 
@@ -24,6 +25,7 @@ VALUE_MATCH_TYPES = frozenset({"choice", "boolean", "text"})
 GROUP_KINDS = ("individual", "corporate")
 CANCELLATION_METHODS = ("pro_rata", "short_rate", "none", "full")
 
+CUSTOMER_GROUP = "customer_group"  # the first column of rates.csv
 # Values a factor may use besides the line's own fields (all matched by bands).
 SUM_INSURED = "sum_insured"
 AGE = "age"
@@ -33,7 +35,7 @@ MODEL_YEAR = "model_year"
 DERIVED_VALUES = (SUM_INSURED, AGE, VEHICLE_AGE)
 # Names of the standard form fields and derived values; a line field may not shadow them.
 RESERVED_FIELD_NAMES = frozenset(
-    {"customer", "customer_group", "start_date", "end_date", *DERIVED_VALUES}
+    {"customer", CUSTOMER_GROUP, "start_date", "end_date", *DERIVED_VALUES}
 )
 
 _NEG_INF = Decimal("-Infinity")
@@ -150,43 +152,45 @@ class FactorRow:
 class RateIndex:
     """Rate rows grouped by wildcard pattern, most specific pattern first.
 
-    A quote's key vector is `(customer_group, key1, …)`; for each pattern one dict
-    lookup on the concrete positions finds the row. Ties between patterns with the same
-    `*` count are rejected on load, so the first hit is the only winner.
+    For each pattern one dict lookup on the quote's values at the pattern's concrete
+    columns finds the row. Ties between patterns with the same `*` count are rejected on
+    load, so the first hit is the only winner.
     """
 
     __slots__ = ("_patterns",)
 
-    def __init__(self, rows: tuple[RateRow, ...]) -> None:
+    def __init__(self, rows: tuple[RateRow, ...], keys: tuple[str, ...]) -> None:
+        names = (CUSTOMER_GROUP, *keys)
         groups: dict[tuple[int, ...], dict[Hashable, RateRow]] = {}
-        width = 0
         for row in rows:
             cells = (row.customer_group, *row.keys)
-            width = len(cells)
             concrete = tuple(i for i, cell in enumerate(cells) if cell != WILDCARD)
             table = groups.setdefault(concrete, {})
             table.setdefault(_project(cells, concrete), row)
-        ordered = sorted(groups.items(), key=lambda item: width - len(item[0]))
-        self._patterns = tuple((_getter(concrete), table) for concrete, table in ordered)
+        ordered = sorted(groups.items(), key=lambda item: -len(item[0]))
+        self._patterns = tuple(
+            (_getter(tuple(names[i] for i in concrete)), table) for concrete, table in ordered
+        )
 
-    def find(self, vector: tuple[Any, ...]) -> RateRow | None:
+    def find(self, quote: Mapping[str, Any]) -> RateRow | None:
+        """`quote` maps `customer_group` and every key field to the quote's value."""
         for getter, table in self._patterns:
-            row = table.get(getter(vector))
+            row = table.get(getter(quote))
             if row is not None:
                 return row
         return None
 
 
-def _empty_key(_vector: tuple[Any, ...]) -> tuple[()]:
+def _empty_key(_quote: Mapping[str, Any]) -> tuple[()]:
     return ()
 
 
-def _getter(concrete: tuple[int, ...]) -> Callable[[tuple[Any, ...]], Hashable]:
-    return itemgetter(*concrete) if concrete else _empty_key
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Hashable]:
+    return itemgetter(*names) if names else _empty_key
 
 
 def _project(cells: tuple[str, ...], concrete: tuple[int, ...]) -> Hashable:
-    """The same shape `_getter` returns: a scalar for one position, a tuple otherwise."""
+    """The same shape `_getter` returns: a scalar for one column, a tuple otherwise."""
     if len(concrete) == 1:
         return cells[concrete[0]]
     return tuple(cells[i] for i in concrete)
@@ -239,7 +243,16 @@ Factor = ValueFactor | BandFactor
 class RatingIndex:
     """Everything `price` needs for one line, compiled once at load."""
 
-    __slots__ = ("parsers", "rates", "key_fields", "factors", "needs_age", "needs_vehicle_age")
+    __slots__ = (
+        "parsers",
+        "rates",
+        "key_fields",
+        "factors",
+        "needs_age",
+        "needs_vehicle_age",
+        "min_premium",
+        "taxes",
+    )
 
     def __init__(self, tariff: LineTariff) -> None:
         options: dict[str, list[str]] = {}
@@ -248,7 +261,7 @@ class RatingIndex:
         self.parsers: dict[str, Parser] = {
             f.name: compile_parser(f, options.get(f.name, ())) for f in tariff.fields
         }
-        self.rates = RateIndex(tariff.rates)
+        self.rates = RateIndex(tariff.rates, tariff.rate_keys)
         self.key_fields = tariff.rate_keys
         types = {f.name: f.type for f in tariff.fields}
         by_factor: dict[str, list[FactorRow]] = {}
@@ -263,6 +276,8 @@ class RatingIndex:
         used = {f.field for f in self.factors}
         self.needs_age = AGE in used
         self.needs_vehicle_age = VEHICLE_AGE in used
+        self.min_premium = round2(tariff.line.min_premium)
+        self.taxes = tuple((tax.code, tax.rate) for tax in tariff.taxes)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
 from iztim_app.core.lines import known_lines
-from iztim_app.core.money import parse_decimal, round2
+from iztim_app.core.money import parse_amount, round2
 from iztim_app.core.organisation.models import Office, OfficeKind
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.users import passwords
@@ -400,7 +400,7 @@ def reset_password(db: Session, actor: Actor, user_id: int) -> str:
 
 def _parse_limit(text, field: str) -> Decimal:  # noqa: ANN001
     try:
-        value = round2(parse_decimal(str(text)))
+        value = round2(parse_amount(str(text)))
     except ValueError:
         raise ValidationFailed("limit.invalid", field=field) from None
     if value < 0 or value > MAX_LIMIT:

@@ -1,0 +1,61 @@
+# İztim: `make run` starts the app on http://localhost:3000, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .tools
+BUN_VERSION := 1.4.4
+PORT ?= 3000
+
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := 0
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test test-unit test-browser setup migrate demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# bun comes from the npm registry (package `bun`), installed into the project only.
+$(TOOLS)/node_modules/.bin/bun:
+	mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+setup: $(VENV)/.installed $(TOOLS)/node_modules/.bin/bun
+
+migrate: setup
+	$(BIN)/iztim db upgrade
+
+demo: migrate
+	$(BIN)/iztim demo load
+
+run: demo
+	@echo ""
+	@echo "  İztim starting on http://localhost:$(PORT)  (first start builds the front end: about a minute)"
+	@echo "  Demo sign-ins (password Demo.2026): bt.admin (IT), gm.onay (approver), sube.ankara (branch),"
+	@echo "  acente.a1 / acente.a2 (agency A), acente.b1 (agency B)"
+	@echo ""
+	IZTIM_PORT=$(PORT) $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+# Browser tests run in their own pytest process (Playwright's loop stays apart from others).
+test: setup
+	$(BIN)/python -m pytest -m "not browser" -q
+	$(BIN)/python -m pytest -m browser -q
+
+test-unit: setup
+	$(BIN)/python -m pytest -m "not browser" -q
+
+test-browser: setup
+	$(BIN)/python -m pytest -m browser -q
+
+bench: setup
+	$(BIN)/python bench/pricing.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .web .states test-artifacts

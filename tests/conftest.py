@@ -1,0 +1,70 @@
+"""Shared database fixtures: a fresh, migrated SQLite database for each test.
+
+Alembic runs once per test session into a template file; each test gets its own copy
+(a file copy costs milliseconds, a migration about a second).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from iztim_app.core import schema
+from iztim_app.core.db import get_engine, session_scope
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy, also of pages still in the source's WAL file."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database upgraded to the Alembic head; copy it, never write to it."""
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    url = sqlite_url(path)
+    schema.upgrade(url)
+    get_engine(url).dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_db_from(tmp_path: Path) -> Iterator[Callable[[Path], str]]:
+    """Copies a template database into this test's tmp dir and returns its URL."""
+    urls: list[str] = []
+
+    def _copy(template: Path) -> str:
+        target = tmp_path / f"iztim-{len(urls)}.db"
+        copy_sqlite(template, target)
+        urls.append(sqlite_url(target))
+        return urls[-1]
+
+    yield _copy
+    for url in urls:
+        get_engine(url).dispose()
+
+
+@pytest.fixture
+def db_url(sqlite_db_from: Callable[[Path], str], migrated_sqlite_template: Path) -> str:
+    """A fresh, empty, migrated SQLite database for this test."""
+    return sqlite_db_from(migrated_sqlite_template)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Session]:
+    with session_scope(db_url) as session:
+        yield session
