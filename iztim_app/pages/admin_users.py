@@ -51,7 +51,10 @@ def _list() -> rx.Component:
                     S.rows,
                     lambda r: rx.table.row(
                         rx.table.cell(
-                            rx.link(r["code"], on_click=S.open_user(r["id"]), href="#", data_testid="user-row-" + r["code"])
+                            rx.el.button(
+                                r["code"], type="button", on_click=S.open_user(r["id"]),
+                                class_name="iz-link-button", data_testid="user-row-" + r["code"],
+                            )
                         ),
                         rx.table.cell(r["name"]),
                         rx.table.cell(r["office"]),

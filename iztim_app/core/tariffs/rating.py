@@ -44,6 +44,7 @@ from iztim_app.core.tariffs.worksheet import (
     ShortRateStep,
     Step,
     TaxStep,
+    trimmed,
 )
 
 FULL_YEAR_DAYS = 365  # a shorter term is short-term (short-rate scale)
@@ -94,7 +95,7 @@ class PriceResult:
                 sum_insured=self.sum_insured,
                 rate_per_mille=row.rate_per_mille,
                 fixed=row.fixed,
-                base=self.base,
+                base=trimmed(self.base),
             )
         ]
         amount = self.base
@@ -110,7 +111,7 @@ class PriceResult:
                     min=matched.min,
                     max=matched.max,
                     multiplier=matched.multiplier,
-                    amount=amount,
+                    amount=trimmed(amount),
                 )
             )
         short = self.short_rate_row
@@ -121,12 +122,12 @@ class PriceResult:
                     row=short.line_no,
                     up_to_days=short.up_to_days,
                     earned_percent=short.earned_percent,
-                    amount=self.net_raw,
+                    amount=trimmed(self.net_raw),
                 )
             )
         steps.append(
             NetStep(
-                net_raw=self.net_raw,
+                net_raw=trimmed(self.net_raw),
                 rounded=round2(self.net_raw),
                 min_premium=self.tariff.index.min_premium,
                 min_premium_applied=self.min_premium_applied,

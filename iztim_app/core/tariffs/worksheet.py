@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from iztim_app.core.money import EXACT, KURUS
 from iztim_app.core.tariffs.formats import decimal_text
 
 
@@ -27,13 +28,21 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def trimmed(value: Decimal) -> Decimal:
+    """An exact intermediate without trailing zeros, keeping two places (`23800.00`)."""
+    value = value.normalize(EXACT)
+    return value.quantize(KURUS) if value.as_tuple().exponent > -2 else value  # type: ignore[operator]
+
+
 class Step:
     __slots__ = ()
     kind: str
 
     def to_json_dict(self) -> dict[str, Any]:
-        data = {"kind": self.kind}
-        data.update({f.name: json_value(getattr(self, f.name)) for f in fields(self) if f.name != "kind"})  # type: ignore[arg-type]
+        data: dict[str, Any] = {"kind": self.kind}
+        for item in fields(self):  # type: ignore[arg-type]
+            if item.name != "kind":
+                data[item.name] = json_value(getattr(self, item.name))
         return data
 
 
