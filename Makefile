@@ -31,6 +31,7 @@ setup: $(VENV)/.installed $(TOOLS)/node_modules/.bin/bun
 
 migrate: setup
 	$(BIN)/iztim db upgrade
+	$(BIN)/iztim tariffs init
 
 demo: migrate
 	$(BIN)/iztim demo load

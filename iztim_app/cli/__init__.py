@@ -15,7 +15,7 @@ def main() -> None:
     """İztim operations."""
 
 
-for _module in ("db", "users", "demo", "tariffs"):
+for _module in ("db", "users", "demo", "tariffs", "tariff_versions"):
     try:
         importlib.import_module(f"{__name__}.{_module}")
     except ModuleNotFoundError as exc:  # a concept not built yet

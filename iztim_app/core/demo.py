@@ -60,7 +60,7 @@ def load(db: Session) -> bool:
             parent_id=ids.get(parent) if parent else None, agency_kind=agency_kind,
         )
         ids[code] = row.id
-    lines = known_lines()
+    lines = known_lines(db)
     for code, name, office, role, limit in USERS:
         user = users.create_user(
             db, operator, code=code, name=name, office_id=ids[office], role=role,

@@ -1,7 +1,7 @@
-"""Lines of business the company writes, as the tariff folder declares them.
+"""Lines of business the company writes: those of the tariff in force.
 
-Until a tariff version is active in the database, the shipped folder's lines.csv is
-the list (authority limits need line codes before any quote exists).
+Before any tariff version is stored (a fresh database), the shipped folder's lines.csv
+is the list, so authority limits can be set up first.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlmodel import Session
 
 from iztim_app.core.settings import settings
 
@@ -23,7 +25,16 @@ class LineInfo:
         return self.name_en if lang == "en" else self.name_tr
 
 
-def known_lines(tariffs_dir: Path | None = None) -> dict[str, LineInfo]:
+def known_lines(db: Session | None = None, tariffs_dir: Path | None = None) -> dict[str, LineInfo]:
+    if db is not None:
+        from iztim_app.core.tariffs.versions import tariff_set_of, version_in_force
+
+        version = version_in_force(db)
+        if version is not None:
+            return {
+                code: LineInfo(code, lt.line.name_tr, lt.line.name_en)
+                for code, lt in tariff_set_of(version).lines.items()
+            }
     path = (tariffs_dir or settings.tariffs_dir) / "lines.csv"
     if not path.exists():
         return {}

@@ -55,7 +55,7 @@ class UsersState(AppState):
         ]
         self.role_options = [[code, self._text(f"role.{code}")] for code in ROLES]
         self.scope_options = [[s.value, self._text(f"scope.{s.value}")] for s in Scope]
-        self.line_options = [[code, line.name(self.lang_pref)] for code, line in known_lines().items()]
+        self.line_options = [[code, line.name(self.lang_pref)] for code, line in known_lines(db).items()]
         self.perm_do = [{"code": p.code, "label": self._text(f"perm.{p.code}")} for p in PERMISSIONS if p.kind == "do"]
         self.perm_see = [{"code": p.code, "label": self._text(f"perm.{p.code}")} for p in PERMISSIONS if p.kind == "see"]
 
@@ -92,11 +92,11 @@ class UsersState(AppState):
             "is_agency": "1" if detail.is_agency else "",
         }
         self.selected_perms = list(detail.permissions)
-        lines = known_lines()
+        line_names = {code: name for code, name in self.line_options}
         self.selected_limits = [
             {
                 "line_code": lim.line_code,
-                "line": lines[lim.line_code].name(self.lang_pref) if lim.line_code in lines else lim.line_code,
+                "line": line_names.get(lim.line_code, lim.line_code),
                 "quote": format_number(lim.quote_limit) + " ₺",
                 "policy": format_number(lim.policy_limit) + " ₺",
             }

@@ -15,13 +15,13 @@ class HomeState(AppState):
 
     @rx.event
     def load(self):
-        ok, actor = self._call(lambda db, actor: actor)
+        ok, found = self._call(lambda db, actor: (actor, known_lines(db)))
         if not ok:
             return
+        actor, lines = found
         self.welcome = self._text("home.welcome", name=actor.name)
         self.office_line = self._text("home.office", office=actor.office_name)
         self.permission_names = [self._text(f"perm.{p}") for p in sorted(actor.permissions)]
-        lines = known_lines()
         policy = dict(actor.policy_limits)
         self.limits = [
             {

@@ -70,7 +70,7 @@ class RunningApp:
 def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None = None) -> RunningApp:
     port = free_port()
     env = app_env(database_url, port, extra_env)
-    for args in (["db", "upgrade"], ["demo", "load"]):
+    for args in (["db", "upgrade"], ["tariffs", "init"], ["demo", "load"]):
         subprocess.run([sys.executable, "-m", "iztim_app", *args], cwd=ROOT, env=env, check=True)
     log = workdir / f"reflex-{port}.log"
     with log.open("w") as fh:

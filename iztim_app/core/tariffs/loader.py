@@ -187,7 +187,7 @@ class _Loader:
             line = data.count(b"\n", 0, exc.start) + 1
             self.problem(file, line, "tariff.not_utf8", byte=f"0x{data[exc.start]:02X}")
             return None
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header: list[str] | None = None
         rows: list[_Row] = []
         previous_end = 0
@@ -206,7 +206,7 @@ class _Loader:
                 else:
                     rows.append(_Row(line_no, dict(zip(header, cells, strict=True))))
         except csv.Error as exc:
-            self.problem(file, reader.line_num, "tariff.csv_error", error=str(exc))
+            self.problem(file, previous_end + 1, "tariff.csv_error", error=str(exc))
             return None
         if header is None:
             self.problem(file, 1, "tariff.empty_file")
@@ -732,7 +732,8 @@ class _LineLoader:
                 rates.append(RateRow(group, cells, rate, fixed, row.line_no))  # type: ignore[arg-type]
         if not t.rows:
             L.problem(t.file, 1, "tariff.rates.empty")
-        self.check_ambiguous(t, rates)
+        if len(good_keys) == len(keys):  # with a bad column, ties would be spurious
+            self.check_ambiguous(t, rates)
         return tuple(good_keys), rates
 
     def check_ambiguous(self, t: _Table, rates: list[RateRow]) -> None:
@@ -888,11 +889,12 @@ class _LineLoader:
         return field
 
     def factor_kind(self, field: str | None) -> str | None:
-        if field is None:
-            return None
+        """How the factor's rows match; None when unknown (fields.csv unreadable)."""
         if field in DERIVED_VALUES:
             return "decimal"
-        return (self.types or {}).get(field, "decimal")
+        if field is None or self.types is None:
+            return None
+        return self.types.get(field)
 
     def check_overlap(self, t: _Table, rows: list[FactorRow]) -> None:
         """Within one factor exactly one row may match any value."""

@@ -411,7 +411,7 @@ def _parse_limit(text, field: str) -> Decimal:  # noqa: ANN001
 def set_limit(db: Session, actor: Actor, user_id: int, line_code: str, quote_limit, policy_limit) -> UserDetail:  # noqa: ANN001
     actor.require("user.manage")
     user = _get_user(db, user_id)
-    if line_code not in known_lines():
+    if line_code not in known_lines(db):
         raise ValidationFailed("limit.line_unknown", field="line_code")
     q = _parse_limit(quote_limit, "quote_limit")
     p = _parse_limit(policy_limit, "policy_limit")
