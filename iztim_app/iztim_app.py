@@ -9,11 +9,13 @@ from iztim_app.pages.components import T
 from iztim_app.pages.home import coming_page, home_page
 from iztim_app.pages.layout import guarded
 from iztim_app.pages.password import password_page
+from iztim_app.pages.tariffs import tariffs_page
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
 from iztim_app.states.audit import AuditState
 from iztim_app.states.home import HomeState
 from iztim_app.states.session import SessionState
+from iztim_app.states.tariffs import TariffState
 
 app = rx.App(
     stylesheets=["/iztim.css"],
@@ -31,7 +33,7 @@ _add(coming_page("nav.quotes"), "/teklifler", "Teklifler")
 _add(coming_page("nav.policies"), "/policeler", "Poliçeler")
 _add(coming_page("nav.approvals"), "/onay", "Onay Kuyruğu")
 _add(coming_page("nav.reports"), "/raporlar", "Raporlar")
-_add(coming_page("nav.tariffs"), "/tarifeler", "Tarifeler")
+_add(tariffs_page, "/tarifeler", "Tarifeler", TariffState.load)
 _add(users_page, "/yonetim", "Yönetim", UsersState.load)
 _add(offices_page, "/yonetim/ofisler", "Ofisler", OfficesState.load)
 _add(audit_page, "/yonetim/denetim", "Denetim kaydı", AuditState.load)

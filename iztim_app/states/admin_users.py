@@ -116,9 +116,9 @@ class UsersState(AppState):
 
     @rx.event
     def load(self):
-        self.selected = {}
-        self.show_create = False
-        self.temporary_password = ""
+        # A page visit shows only what the current user may load now: the tab may still
+        # hold the screen of a user who signed out (a refused load must not show it).
+        self.reset()
 
         def _load(db, actor):  # noqa: ANN001
             self._fill_options(db, actor)

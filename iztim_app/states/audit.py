@@ -74,7 +74,8 @@ class AuditState(AppState):
 
     @rx.event
     def load(self):
-        self.page = 1
+        # Nothing of a previous user's search stays on a shared tab (a refused load keeps none).
+        self.reset()
         self._fetch()
 
     @rx.event

@@ -206,6 +206,9 @@ def kasko_fields(*extra: str, plate: str = "plate,Plaka,Plate,text,no,,,,") -> s
     )
 
 
+USAGE_OPTIONS = "field,value,label_tr,label_en\nusage,hususi,H,P\nusage,ticari,T,C\nusage,taksi,T,T"
+
+
 def short_rate(*rows: str) -> str:
     return "\n".join(("up_to_days,earned_percent", *rows))
 
@@ -407,16 +410,16 @@ CASES = {
     ),
     # ---- choices.csv
     "option of an unknown field": (
-        {"kasko/choices.csv": "field,value,label_tr,label_en\nusage,hususi,H,P\ncolour,red,Kırmızı,Red"},
-        ["kasko/choices.csv:3: tariff.unknown_field"],
+        {"kasko/choices.csv": f"{USAGE_OPTIONS}\ncolour,red,Kırmızı,Red"},
+        ["kasko/choices.csv:5: tariff.unknown_field"],
     ),
     "option of a non-choice field": (
-        {"kasko/choices.csv": "field,value,label_tr,label_en\nusage,hususi,H,P\nlpg,maybe,Belki,Maybe"},
-        ["kasko/choices.csv:3: tariff.choice.not_choice_field"],
+        {"kasko/choices.csv": f"{USAGE_OPTIONS}\nlpg,maybe,Belki,Maybe"},
+        ["kasko/choices.csv:5: tariff.choice.not_choice_field"],
     ),
     "wildcard as an option": (
-        {"kasko/choices.csv": "field,value,label_tr,label_en\nusage,hususi,H,P\nusage,*,Hepsi,All"},
-        ["kasko/choices.csv:3: tariff.choice.wildcard"],
+        {"kasko/choices.csv": f"{USAGE_OPTIONS}\nusage,*,Hepsi,All"},
+        ["kasko/choices.csv:5: tariff.choice.wildcard"],
     ),
     "duplicate option": (
         {"kasko/choices.csv": "field,value,label_tr,label_en\nusage,hususi,H,P\nusage,ticari,T,C\nusage,hususi,H,P"},

@@ -152,8 +152,8 @@ class _Loader:
 
     # ------------------------------------------------------------------ problems
 
-    def problem(self, file: str, line: int, code: str, **params: Any) -> None:
-        self.problems.append(Problem(file, line, code, params))
+    def problem(self, file: str, line_no: int, code: str, /, **params: Any) -> None:
+        self.problems.append(Problem(file, line_no, code, params))
 
     def _sorted_problems(self, folders: list[str]) -> list[Problem]:
         def rank(problem: Problem) -> tuple[int, int, int, str]:
@@ -480,41 +480,45 @@ class _Loader:
         if t is None:
             return []
         scale: list[ShortRateRow] = []
-        previous: ShortRateRow | None = None
+        last_days: tuple[int, int] | None = None  # (up_to_days, line) of the last good day cell
+        last_percent: tuple[Decimal, int] | None = None
         for row in t.rows:
             days = self.integer(t, row, "up_to_days", at_least=0)
             percent = self.decimal(t, row, "earned_percent", at_most=Decimal(100))
-            if days is not None and previous is not None and days <= previous.up_to_days:
+            if days is not None and last_days is not None and days <= last_days[0]:
                 self.problem(
                     t.file,
                     row.line_no,
                     "tariff.short_rate.not_ascending",
                     value=days,
-                    previous=previous.up_to_days,
-                    other_line=previous.line_no,
+                    previous=last_days[0],
+                    other_line=last_days[1],
                 )
                 days = None
-            if percent is not None and previous is not None and percent < previous.earned_percent:
+            if percent is not None and last_percent is not None and percent < last_percent[0]:
                 self.problem(
                     t.file,
                     row.line_no,
                     "tariff.short_rate.decreasing",
                     value=formats.decimal_text(percent),
-                    previous=formats.decimal_text(previous.earned_percent),
-                    other_line=previous.line_no,
+                    previous=formats.decimal_text(last_percent[0]),
+                    other_line=last_percent[1],
                 )
                 percent = None
+            if days is not None:
+                last_days = (days, row.line_no)
+            if percent is not None:
+                last_percent = (percent, row.line_no)
             if days is not None and percent is not None:
-                previous = ShortRateRow(days, percent, row.line_no)
-                scale.append(previous)
+                scale.append(ShortRateRow(days, percent, row.line_no))
         if not t.rows:
             self.problem(t.file, 1, "tariff.short_rate.empty", min=MIN_SHORT_RATE_DAYS)
-        elif scale and scale[-1].up_to_days < MIN_SHORT_RATE_DAYS:
+        elif last_days is not None and last_days[0] < MIN_SHORT_RATE_DAYS:
             self.problem(
                 t.file,
-                scale[-1].line_no,
+                last_days[1],
                 "tariff.short_rate.too_short",
-                value=scale[-1].up_to_days,
+                value=last_days[0],
                 min=MIN_SHORT_RATE_DAYS,
             )
         return scale
