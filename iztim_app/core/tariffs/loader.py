@@ -66,6 +66,8 @@ RATE_PER_MILLE = "rate_per_mille"
 FIXED = "fixed"
 MIN_SHORT_RATE_DAYS = 366
 MAX_ZIP_BYTES = 20 * 1024 * 1024
+_NEG_INF = Decimal("-Infinity")
+_POS_INF = Decimal("Infinity")
 
 Files = dict[str, bytes]
 
@@ -472,7 +474,8 @@ class _Loader:
                 self.decimal(t, row, "rate", at_most=Decimal(1)),
             )
             if line is not None and code is not None and None not in values:
-                taxes.setdefault(line, []).append(Tax(code, *values, line_no=row.line_no))  # type: ignore[arg-type]
+                tax = Tax(code, *values, line_no=row.line_no)  # type: ignore[arg-type]
+                taxes.setdefault(line, []).append(tax)
         return taxes
 
     def load_short_rate(self) -> list[ShortRateRow]:
@@ -619,7 +622,9 @@ class _LineLoader:
             bounds_ok = bounds_ok and (low is not None or not row["min"])
             bounds_ok = bounds_ok and (high is not None or not row["max"])
             if low is not None and high is not None and low > high:
-                L.problem(t.file, row.line_no, "tariff.min_over_max", min=row["min"], max=row["max"])
+                L.problem(
+                    t.file, row.line_no, "tariff.min_over_max", min=row["min"], max=row["max"]
+                )
                 bounds_ok = False
             parts = (name, label_tr, label_en, kind, required)
             if bounds_ok and None not in parts:
@@ -733,7 +738,9 @@ class _LineLoader:
             rate = L.decimal(t, row, RATE_PER_MILLE)
             fixed = L.decimal(t, row, FIXED)
             if group is not None and None not in cells and rate is not None and fixed is not None:
-                rates.append(RateRow(group, cells, rate, fixed, row.line_no))  # type: ignore[arg-type]
+                rates.append(
+                    RateRow(group, cells, rate, fixed, row.line_no)  # type: ignore[arg-type]
+                )
         if not t.rows:
             L.problem(t.file, 1, "tariff.rates.empty")
         if len(good_keys) == len(keys):  # with a bad column, ties would be spurious
@@ -842,7 +849,9 @@ class _LineLoader:
                 ok = ok and bounds_ok
             multiplier = L.decimal(t, row, "multiplier", positive=True)
             if ok and name is not None and multiplier is not None:
-                factor = FactorRow(name, field, value, low, high, multiplier, row.line_no)  # type: ignore[arg-type]
+                factor = FactorRow(
+                    name, field, value, low, high, multiplier, row.line_no  # type: ignore[arg-type]
+                )
                 factors.append(factor)
                 valid.setdefault(name, []).append(factor)
         for rows in valid.values():
@@ -855,7 +864,9 @@ class _LineLoader:
         high = self.signed(t, row, "max")
         ok = (low is not None or not row["min"]) and (high is not None or not row["max"])
         if low is not None and high is not None and low >= high:
-            L.problem(t.file, row.line_no, "tariff.factors.band_empty", min=row["min"], max=row["max"])
+            L.problem(
+                t.file, row.line_no, "tariff.factors.band_empty", min=row["min"], max=row["max"]
+            )
             ok = False
         return low, high, ok
 
@@ -929,10 +940,15 @@ class _LineLoader:
                 else:
                     seen.setdefault(row.value, row)  # type: ignore[arg-type]
             return
-        ordered = sorted(rows, key=lambda r: (r.min is not None, r.min or 0, r.line_no))
-        reach: FactorRow | None = None  # the row reaching furthest up so far
-        for row in ordered:
-            if reach is not None and (reach.max is None or (row.min is None or row.min < reach.max)):
+        def low(row: FactorRow) -> Decimal:
+            return _NEG_INF if row.min is None else row.min
+
+        def high(row: FactorRow) -> Decimal:
+            return _POS_INF if row.max is None else row.max
+
+        reach: FactorRow | None = None  # of the bands so far, the one reaching furthest up
+        for row in sorted(rows, key=lambda r: (low(r), r.line_no)):
+            if reach is not None and low(row) < high(reach):
                 report(row, reach)
-            if reach is None or (reach.max is not None and (row.max is None or row.max > reach.max)):
+            if reach is None or high(row) > high(reach):
                 reach = row

@@ -65,10 +65,7 @@ def refund(
             reason=reason_code,
             known=", ".join(tariff_set.cancellation_reasons),
         )
-    premium = parse_amount(net_premium, "premium")
-    if premium != premium.quantize(KURUS):
-        raise ValidationFailed("pricing.bad_amount", field="premium", name="premium", value=str(net_premium))
-    premium = premium.quantize(KURUS)
+    premium = parse_amount(net_premium, "premium").quantize(KURUS)
     start = parse_date_input(start, "start_date")
     end = parse_date_input(end, "end_date")
     cancel_date = parse_date_input(cancel_date, "cancel_date")
@@ -76,11 +73,17 @@ def refund(
     if days <= 0:
         raise ValidationFailed("pricing.end_before_start", field="end_date", start=start, end=end)
     if days > MAX_TERM_DAYS:
-        raise ValidationFailed("refund.term_too_long", field="end_date", days=days, max=MAX_TERM_DAYS)
+        raise ValidationFailed(
+            "refund.term_too_long", field="end_date", days=days, max=MAX_TERM_DAYS
+        )
     elapsed = (cancel_date - start).days
     if not 0 <= elapsed <= days:
         raise ValidationFailed(
-            "refund.cancel_outside_term", field="cancel_date", cancel=cancel_date, start=start, end=end
+            "refund.cancel_outside_term",
+            field="cancel_date",
+            cancel=cancel_date,
+            start=start,
+            end=end,
         )
 
     method = reason.method

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from iztim_app.core.tariffs.model import Field
 
 Parser = Callable[[Any], Any]
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 def _to_int(raw: Any) -> int | None:
@@ -75,9 +76,8 @@ def compile_parser(field: Field, choice_values: Iterable[str] = ()) -> Parser:
     """One closure per field, with a fast path for the usual clean text input."""
     slow = _general_parser(field, choice_values)
     if field.type in ("choice", "boolean"):
-        accepted = (
-            frozenset(choice_values) if field.type == "choice" else frozenset((formats.YES, formats.NO))
-        )
+        yes_no = (formats.YES, formats.NO)
+        accepted = frozenset(choice_values if field.type == "choice" else yes_no)
 
         def parse_key(raw: Any) -> Any:
             if raw.__class__ is str and raw in accepted:
@@ -138,7 +138,9 @@ def _general_parser(field: Field, choice_values: Iterable[str]) -> Parser:
         if low is not None and value < low:
             raise ValidationFailed("pricing.below_min", field=name, name=name, value=value, min=low)
         if high is not None and value > high:
-            raise ValidationFailed("pricing.above_max", field=name, name=name, value=value, max=high)
+            raise ValidationFailed(
+                "pricing.above_max", field=name, name=name, value=value, max=high
+            )
         return value
 
     return parse
@@ -160,9 +162,16 @@ def parse_values(
 
 
 def parse_amount(raw: Decimal | int | str, name: str) -> Decimal:
-    """A standard amount (sum insured, premium): zero or more, `.` decimals."""
+    """A money amount (sum insured, premium): 0 ≤ x < 10¹², kuruş at most, `.` decimals.
+
+    The bound is what `Numeric(14, 2)` stores, and keeps round2 within Decimal precision.
+    """
     value = _to_decimal(raw.strip() if isinstance(raw, str) else raw)
-    if value is None or value < 0:
+    if (
+        value is None
+        or not 0 <= value < MAX_AMOUNT
+        or value.normalize().as_tuple().exponent < -2  # type: ignore[operator]
+    ):
         raise ValidationFailed("pricing.bad_amount", field=name, name=name, value=str(raw))
     return value
 

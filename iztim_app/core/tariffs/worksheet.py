@@ -31,7 +31,8 @@ def json_value(value: Any) -> Any:
 def trimmed(value: Decimal) -> Decimal:
     """An exact intermediate without trailing zeros, keeping two places (`23800.00`)."""
     value = value.normalize(EXACT)
-    return value.quantize(KURUS) if value.as_tuple().exponent > -2 else value  # type: ignore[operator]
+    places = -value.as_tuple().exponent  # type: ignore[operator]
+    return value.quantize(KURUS) if places < 2 else value
 
 
 class Step:
