@@ -226,7 +226,11 @@ def quotes(tariff_set: TariffSet, tariff: LineTariff, n: int) -> list[tuple]:
     made = []
     for _ in range(n):
         start = first + timedelta(days=rng.randrange(365))
-        end = None if rng.random() < 0.8 else (start + timedelta(days=rng.randrange(10, 364))).isoformat()
+        end = (
+            None
+            if rng.random() < 0.8
+            else (start + timedelta(days=rng.randrange(10, 364))).isoformat()
+        )
         values = {name: rng.choice(values) for name, values in options.items()}
         values["lpg"] = rng.choice(("yes", "no"))
         values["model_year"] = str(rng.randrange(1995, 2027))
@@ -271,8 +275,13 @@ def main() -> int:
     out = sys.stdout
     out.write(f"tariff: {source}\n")
     out.write(f"quotes: {len(inputs)}\n")
-    out.write(f"engine: {engine_rate:,.0f} quotes/s ({engine_seconds * 1e6 / len(inputs):.1f} µs each)\n")
-    out.write(f"hand-written formula: {hand_rate:,.0f} quotes/s ({hand_seconds * 1e6 / len(inputs):.1f} µs each)\n")
+    out.write(
+        f"engine: {engine_rate:,.0f} quotes/s ({engine_seconds * 1e6 / len(inputs):.1f} µs each)\n"
+    )
+    out.write(
+        f"hand-written formula: {hand_rate:,.0f} quotes/s ({hand_seconds * 1e6 / len(inputs):.1f} "
+        f"µs each)\n"
+    )
     out.write(f"ratio engine/hand: {ratio:.2f}x\n")
     out.write(f"mismatched gross premiums: {mismatches}\n")
     return 1 if mismatches else 0

@@ -136,12 +136,27 @@ def test_a_bom_is_accepted(tariff):
 def test_blank_lines_are_ignored_but_counted(load_files, locate):
     ts, problems = load_files(
         {
-            "customer_groups.csv": b"code,name_tr,name_en,kind\n\nbireysel,Bireysel,Individual,individual\n"
-            b"   \r\n,,,\nkurumsal,Kurumsal,,corporate\n",
+            "customer_groups.csv": (
+                b"code,name_tr,name_en,kind\n\n"
+                b"bireysel,Bireysel,Individual,individual\n"
+                b"   \r\n,,,\nkurumsal,Kurumsal,,corporate\n"
+            ),
         }
     )
     assert ts is None
     assert locate(problems) == ["customer_groups.csv:6: tariff.required_value"]
+
+
+def test_windows_line_endings_count_one_line_each(load_files, locate):
+    ts, problems = load_files(
+        {
+            "customer_groups.csv": (
+                b"code,name_tr,name_en,kind\r\nbireysel,B,I,individual\r\nkurumsal,K,C,firma\r\n"
+            )
+        }
+    )
+    assert ts is None
+    assert locate(problems) == ["customer_groups.csv:3: tariff.bad_kind"]
 
 
 def test_a_quoted_cell_over_two_lines_keeps_later_line_numbers(load_files, locate):
@@ -216,7 +231,10 @@ def short_rate(*rows: str) -> str:
 CASES = {
     # ---- files
     "missing top file": ({"lines.csv": None}, ["lines.csv:1: tariff.missing_file"]),
-    "missing groups": ({"customer_groups.csv": None}, ["customer_groups.csv:1: tariff.missing_file"]),
+    "missing groups": (
+        {"customer_groups.csv": None},
+        ["customer_groups.csv:1: tariff.missing_file"],
+    ),
     "missing taxes": ({"taxes.csv": None}, ["taxes.csv:1: tariff.missing_file"]),
     "missing short rate": ({"short_rate.csv": None}, ["short_rate.csv:1: tariff.missing_file"]),
     "missing reasons": (
@@ -226,7 +244,10 @@ CASES = {
     "missing fields.csv": ({"kasko/fields.csv": None}, ["kasko/fields.csv:1: tariff.missing_file"]),
     "missing rates.csv": ({"kasko/rates.csv": None}, ["kasko/rates.csv:1: tariff.missing_file"]),
     "line without folder": (
-        {f"trafik/{name}": None for name in ("fields.csv", "choices.csv", "rates.csv", "factors.csv")},
+        {
+            f"trafik/{name}": None
+            for name in ("fields.csv", "choices.csv", "rates.csv", "factors.csv")
+        },
         ["lines.csv:3: tariff.line_without_folder"],
     ),
     "folder without line": (
@@ -235,22 +256,36 @@ CASES = {
     ),
     "misspelt line file": ({"kasko/factor.csv": "x"}, ["kasko/factor.csv:1: tariff.unknown_file"]),
     "misspelt top file": ({"tax.csv": "x"}, ["tax.csv:1: tariff.unknown_file"]),
-    "csv nested too deep": ({"kasko/old/rates.csv": "x"}, ["kasko/old/rates.csv:1: tariff.unknown_file"]),
+    "csv nested too deep": (
+        {"kasko/old/rates.csv": "x"},
+        ["kasko/old/rates.csv:1: tariff.unknown_file"],
+    ),
     "not utf-8": (
         {
-            "customer_groups.csv": "code,name_tr,name_en,kind\nbireysel,Bireysel,Individual,individual\n"
-            "kurumsal,Kurumsal,Corporate,corporate\nkobi,KOB\u0130,SME,corporate\n".encode("cp1254")
+            "customer_groups.csv": (
+                "code,name_tr,name_en,kind\n"
+                "bireysel,Bireysel,Individual,individual\n"
+                "kurumsal,Kurumsal,Corporate,corporate\n"
+                "kobi,KOB\u0130,SME,corporate\n"
+            ).encode("cp1254")
         },
         ["customer_groups.csv:4: tariff.not_utf8"],
     ),
     "empty file": ({"taxes.csv": ""}, ["taxes.csv:1: tariff.empty_file"]),
     "bad quoting": (
-        {"cancellation_reasons.csv": 'code,name_tr,name_en,method\ntalep,"Sigortalı" talebi,Request,short_rate'},
+        {
+            "cancellation_reasons.csv": (
+                'code,name_tr,name_en,method\ntalep,"Sigortalı" talebi,Request,short_rate'
+            )
+        },
         ["cancellation_reasons.csv:2: tariff.csv_error"],
     ),
     # ---- columns
     "misspelt column is unknown and the real one missing": (
-        {"lines.csv": lines_csv().replace("min_premium", "min_premum") + f"\n{LINE_ROW}\n{TRAFIK_ROW}"},
+        {
+            "lines.csv": lines_csv().replace("min_premium", "min_premum")
+            + f"\n{LINE_ROW}\n{TRAFIK_ROW}"
+        },
         ["lines.csv:1: tariff.unknown_column", "lines.csv:1: tariff.missing_column"],
     ),
     "extra column": (
@@ -285,7 +320,10 @@ CASES = {
         ["cancellation_reasons.csv:3: tariff.cell_count"],
     ),
     # ---- lines.csv
-    "blank name": ({"lines.csv": lines_csv("kasko,,Motor,1000,15,9,0", TRAFIK_ROW)}, ["lines.csv:2: tariff.required_value"]),
+    "blank name": (
+        {"lines.csv": lines_csv("kasko,,Motor,1000,15,9,0", TRAFIK_ROW)},
+        ["lines.csv:2: tariff.required_value"],
+    ),
     "non-numeric min premium": (
         {"lines.csv": lines_csv('kasko,Kasko,Motor,"1.000,00",15,9,0', TRAFIK_ROW)},
         ["lines.csv:2: tariff.not_number"],
@@ -316,15 +354,30 @@ CASES = {
     ),
     # ---- customer_groups.csv
     "bad kind": (
-        {"customer_groups.csv": "code,name_tr,name_en,kind\nbireysel,Bireysel,Individual,bireysel\nkurumsal,K,C,corporate"},
+        {
+            "customer_groups.csv": (
+                "code,name_tr,name_en,kind\n"
+                "bireysel,Bireysel,Individual,bireysel\nkurumsal,K,C,corporate"
+            )
+        },
         ["customer_groups.csv:2: tariff.bad_kind"],
     ),
     "code with a space": (
-        {"customer_groups.csv": "code,name_tr,name_en,kind\nbireysel,B,I,individual\nkurumsal,K,C,corporate\nkamu personeli,K,P,individual"},
+        {
+            "customer_groups.csv": (
+                "code,name_tr,name_en,kind\nbireysel,B,I,individual\n"
+                "kurumsal,K,C,corporate\nkamu personeli,K,P,individual"
+            )
+        },
         ["customer_groups.csv:4: tariff.bad_code"],
     ),
     "duplicate group": (
-        {"customer_groups.csv": "code,name_tr,name_en,kind\nbireysel,B,I,individual\nkurumsal,K,C,corporate\nbireysel,B,I,individual"},
+        {
+            "customer_groups.csv": (
+                "code,name_tr,name_en,kind\nbireysel,B,I,individual\n"
+                "kurumsal,K,C,corporate\nbireysel,B,I,individual"
+            )
+        },
         ["customer_groups.csv:4: tariff.duplicate"],
     ),
     # ---- taxes.csv
@@ -337,7 +390,12 @@ CASES = {
         ["taxes.csv:2: tariff.too_large"],
     ),
     "duplicate tax of a line": (
-        {"taxes.csv": "line,code,name_tr,name_en,rate\nkasko,BSMV,B,B,0.05\ntrafik,BSMV,B,B,0.05\nkasko,BSMV,B,B,0.05"},
+        {
+            "taxes.csv": (
+                "line,code,name_tr,name_en,rate\nkasko,BSMV,B,B,0.05\n"
+                "trafik,BSMV,B,B,0.05\nkasko,BSMV,B,B,0.05"
+            )
+        },
         ["taxes.csv:4: tariff.duplicate"],
     ),
     # ---- short_rate.csv
@@ -357,7 +415,10 @@ CASES = {
         {"short_rate.csv": short_rate("30,20", "365,100")},
         ["short_rate.csv:3: tariff.short_rate.too_short"],
     ),
-    "short rate without rows": ({"short_rate.csv": short_rate()}, ["short_rate.csv:1: tariff.short_rate.empty"]),
+    "short rate without rows": (
+        {"short_rate.csv": short_rate()},
+        ["short_rate.csv:1: tariff.short_rate.empty"],
+    ),
     "non-numeric days": (
         {"short_rate.csv": short_rate("thirty,20", "366,100")},
         ["short_rate.csv:2: tariff.not_integer"],
@@ -422,16 +483,29 @@ CASES = {
         ["kasko/choices.csv:5: tariff.choice.wildcard"],
     ),
     "duplicate option": (
-        {"kasko/choices.csv": "field,value,label_tr,label_en\nusage,hususi,H,P\nusage,ticari,T,C\nusage,hususi,H,P"},
+        {
+            "kasko/choices.csv": (
+                "field,value,label_tr,label_en\nusage,hususi,H,P\n"
+                "usage,ticari,T,C\nusage,hususi,H,P"
+            )
+        },
         ["kasko/choices.csv:4: tariff.duplicate"],
     ),
     # ---- rates.csv
     "misspelt key column": (
-        {"kasko/rates.csv": kasko_rates("*,*,20,0", "*,hususi,15,0", header="customer_group,usag,rate_per_mille,fixed")},
+        {
+            "kasko/rates.csv": kasko_rates(
+                "*,*,20,0", "*,hususi,15,0", header="customer_group,usag,rate_per_mille,fixed"
+            )
+        },
         ["kasko/rates.csv:1: tariff.rates.unknown_column"],
     ),
     "key column on a number field": (
-        {"kasko/rates.csv": kasko_rates("*,*,20,0", header="customer_group,model_year,rate_per_mille,fixed")},
+        {
+            "kasko/rates.csv": kasko_rates(
+                "*,*,20,0", header="customer_group,model_year,rate_per_mille,fixed"
+            )
+        },
         ["kasko/rates.csv:1: tariff.rates.key_not_choice"],
     ),
     "rates without fixed": (
@@ -447,7 +521,11 @@ CASES = {
         ["kasko/rates.csv:3: tariff.unknown_choice"],
     ),
     "boolean key not yes/no": (
-        {"kasko/rates.csv": kasko_rates("*,*,20,0", "*,evet,21,0", header="customer_group,lpg,rate_per_mille,fixed")},
+        {
+            "kasko/rates.csv": kasko_rates(
+                "*,*,20,0", "*,evet,21,0", header="customer_group,lpg,rate_per_mille,fixed"
+            )
+        },
         ["kasko/rates.csv:3: tariff.not_boolean"],
     ),
     "blank key cell": (
@@ -458,8 +536,14 @@ CASES = {
         {"kasko/rates.csv": kasko_rates("*,*,yirmi,0")},
         ["kasko/rates.csv:2: tariff.not_number"],
     ),
-    "blank fixed": ({"kasko/rates.csv": kasko_rates("*,*,20,")}, ["kasko/rates.csv:2: tariff.required_value"]),
-    "negative rate": ({"kasko/rates.csv": kasko_rates("*,*,-20,0")}, ["kasko/rates.csv:2: tariff.negative"]),
+    "blank fixed": (
+        {"kasko/rates.csv": kasko_rates("*,*,20,")},
+        ["kasko/rates.csv:2: tariff.required_value"],
+    ),
+    "negative rate": (
+        {"kasko/rates.csv": kasko_rates("*,*,-20,0")},
+        ["kasko/rates.csv:2: tariff.negative"],
+    ),
     "no rate rows": ({"kasko/rates.csv": kasko_rates()}, ["kasko/rates.csv:1: tariff.rates.empty"]),
     "same keys twice": (
         {"kasko/rates.csv": kasko_rates("*,*,20,0", "*,hususi,15,0", "*,hususi,16,0")},
@@ -538,7 +622,11 @@ CASES = {
         ["kasko/factors.csv:8: tariff.required_value"],
     ),
     "overlapping bands": (
-        {"kasko/factors.csv": kasko_factors().replace("driver_age,age,,25,,1.00", "driver_age,age,,24,,1.00")},
+        {
+            "kasko/factors.csv": kasko_factors().replace(
+                "driver_age,age,,25,,1.00", "driver_age,age,,24,,1.00"
+            )
+        },
         ["kasko/factors.csv:3: tariff.factors.overlap"],
     ),
     "two open-ended bands": (
@@ -585,7 +673,9 @@ def test_a_more_specific_row_resolves_a_tie(tariff):
 def test_a_folder_with_several_mistakes_reports_all_of_them_in_file_order(load_files):
     tariff_set, problems = load_files(
         {
-            "customer_groups.csv": "code,name_tr,name_en,kind\nbireysel,B,I,individual\nkurumsal,K,C,kurumsal",
+            "customer_groups.csv": (
+                "code,name_tr,name_en,kind\nbireysel,B,I,individual\nkurumsal,K,C,kurumsal"
+            ),
             "short_rate.csv": short_rate("30,20", "366,105"),
             "kasko/rates.csv": kasko_rates("*,*,20,0", "kobi,ticari,18,0"),
             "kasko/factors.csv": kasko_factors("lpg,lpg,yes,,,1.20"),
@@ -597,8 +687,10 @@ def test_a_folder_with_several_mistakes_reports_all_of_them_in_file_order(load_f
         'customer_groups.csv:3: Geçersiz müşteri türü "kurumsal" (geçerli: individual, corporate).',
         'short_rate.csv:3: "earned_percent" en çok 100 olabilir: 105.',
         'kasko/rates.csv:3: Bilinmeyen müşteri grubu "kobi": customer_groups.csv içinde yok.',
-        'kasko/factors.csv:8: "lpg" çarpanında bu satır 6. satırla çakışıyor; her değere tek bir satır uymalı.',
-        'trafik/factors.csv:2: "9", "step" alanının choices.csv içindeki seçeneklerinden biri değil.',
+        'kasko/factors.csv:8: "lpg" çarpanında bu satır 6. satırla çakışıyor; her değere tek bir '
+        "satır uymalı.",
+        'trafik/factors.csv:2: "9", "step" alanının choices.csv içindeki seçeneklerinden biri '
+        "değil.",
     ]
     assert problems[0].format("en") == (
         'customer_groups.csv:3: Invalid customer kind "kurumsal" (valid: individual, corporate).'
@@ -618,5 +710,11 @@ def test_every_problem_code_has_both_texts_and_fills_its_params():
 
 def test_problem_prints_as_file_line_message():
     problem = Problem("kasko/rates.csv", 7, "tariff.unknown_group", {"value": "kobi"})
-    assert str(problem) == 'kasko/rates.csv:7: Bilinmeyen müşteri grubu "kobi": customer_groups.csv içinde yok.'
-    assert problem.format("en") == 'kasko/rates.csv:7: Unknown customer group "kobi": not in customer_groups.csv.'
+    assert (
+        str(problem)
+        == 'kasko/rates.csv:7: Bilinmeyen müşteri grubu "kobi": customer_groups.csv içinde yok.'
+    )
+    assert (
+        problem.format("en")
+        == 'kasko/rates.csv:7: Unknown customer group "kobi": not in customer_groups.csv.'
+    )

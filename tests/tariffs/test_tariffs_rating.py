@@ -202,7 +202,8 @@ def test_no_matching_rate_row_is_a_pricing_error_naming_line_and_values(tariff, 
         kasko(ts, "100000", {**kasko_values, "usage": "ticari"})
     assert caught.value.code == "pricing.no_rate"
     assert error_text(caught.value, "en") == (
-        "Line kasko has no rate row (rates.csv) for this quote: customer_group=bireysel, usage=ticari."
+        "Line kasko has no rate row (rates.csv) for this quote: customer_group=bireysel, "
+        "usage=ticari."
     )
 
 
@@ -219,7 +220,9 @@ def test_no_matching_rate_row_is_a_pricing_error_naming_line_and_values(tariff, 
     ],
 )
 def test_age_band_edges(base_tariff, kasko_values, birth_date, age, multiplier):
-    result = kasko(base_tariff, "100000", {**kasko_values, "birth_date": birth_date}, start="2026-06-15")
+    result = kasko(
+        base_tariff, "100000", {**kasko_values, "birth_date": birth_date}, start="2026-06-15"
+    )
     step = result.worksheet[1]
     assert (step.factor, step.value, step.multiplier) == ("driver_age", age, D(multiplier))
     assert result.net_premium == D("1500.00") * D(multiplier)
@@ -250,7 +253,9 @@ def test_age_of_someone_born_on_29_february(tariff, kasko_values, start, age):
 def test_vehicle_age_is_start_year_minus_model_year(
     base_tariff, kasko_values, model_year, vehicle_age, multiplier
 ):
-    result = kasko(base_tariff, "100000", {**kasko_values, "model_year": model_year}, start="2026-12-31")
+    result = kasko(
+        base_tariff, "100000", {**kasko_values, "model_year": model_year}, start="2026-12-31"
+    )
     step = result.worksheet[2]
     assert (step.factor, step.value, step.multiplier) == ("vehicle_age", vehicle_age, D(multiplier))
 
@@ -276,7 +281,9 @@ SUM_INSURED_BANDS = {
         ("50000000", "0.90"),
     ],
 )
-def test_sum_insured_bands_min_inclusive_max_exclusive(tariff, kasko_values, sum_insured, multiplier):
+def test_sum_insured_bands_min_inclusive_max_exclusive(
+    tariff, kasko_values, sum_insured, multiplier
+):
     result = kasko(tariff(SUM_INSURED_BANDS), sum_insured, kasko_values)
     assert result.worksheet[1].multiplier == D(multiplier)
 
@@ -293,7 +300,12 @@ def test_no_band_for_the_value_is_a_pricing_error_naming_the_factor(tariff, kask
     with pytest.raises(PricingError) as caught:
         kasko(ts, "100000", {**kasko_values, "birth_date": "1950-01-01"}, start="2026-01-01")
     assert caught.value.code == "pricing.no_factor_row"
-    assert caught.value.params == {"line": "kasko", "factor": "driver_age", "field": "age", "value": "76"}
+    assert caught.value.params == {
+        "line": "kasko",
+        "factor": "driver_age",
+        "field": "age",
+        "value": "76",
+    }
     assert error_text(caught.value, "tr") == (
         'kasko branşında "driver_age" çarpanının age = 76 değerine uyan satırı yok.'
     )
@@ -320,7 +332,9 @@ def test_factors_apply_in_order_of_first_appearance(tariff, kasko_values):
 
 
 def test_a_wildcard_factor_row_matches_an_empty_optional_field(tariff, kasko_values):
-    ts = tariff({"kasko/factors.csv": "factor,field,value,min,max,multiplier\nplate,plate,*,,,1.05"})
+    ts = tariff(
+        {"kasko/factors.csv": "factor,field,value,min,max,multiplier\nplate,plate,*,,,1.05"}
+    )
     result = kasko(ts, "100000", kasko_values)  # no plate given
     assert result.net_premium == D("1575.00")  # 1,500.00 × 1.05
 
@@ -359,7 +373,9 @@ def test_minimum_premium_compares_the_rounded_net(base_tariff, kasko_values):
         ("2026-12-31", 364, "100", "15000.00"),  # still short-term, the last row
     ],
 )
-def test_short_term_policy_uses_the_short_rate_scale(base_tariff, kasko_values, end, days, percent, net):
+def test_short_term_policy_uses_the_short_rate_scale(
+    base_tariff, kasko_values, end, days, percent, net
+):
     # 1,000,000 × 15 ‰ = 15,000.00 a year
     result = kasko(base_tariff, "1000000", kasko_values, start="2026-01-01", end=end)
     step = next(s for s in result.worksheet if s.kind == "short_rate")
@@ -391,7 +407,11 @@ def test_a_year_of_365_or_366_days_is_not_short_term(base_tariff, kasko_values, 
 
 @pytest.mark.parametrize(
     ("start", "end", "days"),
-    [("2026-01-01", "2027-01-01", 365), ("2027-06-01", "2028-06-01", 366), ("2028-02-29", "2029-02-28", 365)],
+    [
+        ("2026-01-01", "2027-01-01", 365),
+        ("2027-06-01", "2028-06-01", 366),
+        ("2028-02-29", "2029-02-28", 365),
+    ],
 )
 def test_end_defaults_to_one_year_after_start(base_tariff, kasko_values, start, end, days):
     result = kasko(base_tariff, "100000", kasko_values, start=start)
@@ -439,7 +459,12 @@ def test_short_rate_result_rounds_half_up_once(tariff, kasko_values):
 def test_base_and_factors_are_not_rounded_before_the_net(tariff, kasko_values):
     # 1,234,565 × 1 ‰ = 1,234.565 × 2.00 = 2,469.13
     # (rounding the base first would give 1,234.57 × 2 = 2,469.14)
-    ts = tariff({**PLAIN_KASKO, "kasko/factors.csv": "factor,field,value,min,max,multiplier\nuse,usage,*,,,2.00"})
+    ts = tariff(
+        {
+            **PLAIN_KASKO,
+            "kasko/factors.csv": "factor,field,value,min,max,multiplier\nuse,usage,*,,,2.00",
+        }
+    )
     assert kasko(ts, "1234565", kasko_values).net_premium == D("2469.13")
 
 
@@ -462,7 +487,9 @@ def test_base_and_factors_are_not_rounded_before_the_net(tariff, kasko_values):
         ({"colour": "red"}, "pricing.unknown_field", "colour"),
     ],
 )
-def test_bad_field_values_are_rejected_naming_the_field(base_tariff, kasko_values, change, code, field):
+def test_bad_field_values_are_rejected_naming_the_field(
+    base_tariff, kasko_values, change, code, field
+):
     values = {**kasko_values, **change}
     values = {k: v for k, v in values.items() if v is not None}
     with pytest.raises(ValidationFailed) as caught:
@@ -483,15 +510,31 @@ def test_out_of_bounds_message_names_field_and_bound(base_tariff, kasko_values):
         ({"group": "kobi"}, "pricing.unknown_group", "customer_group"),
         ({"sum_insured": "1.000,00"}, "pricing.bad_amount", "sum_insured"),
         ({"sum_insured": "-5"}, "pricing.bad_amount", "sum_insured"),
+        ({"sum_insured": "100000.005"}, "pricing.bad_amount", "sum_insured"),  # kuruş at most
+        ({"sum_insured": "1000000000000"}, "pricing.bad_amount", "sum_insured"),  # Numeric(14, 2)
         ({"start": "2026-13-01"}, "pricing.not_date", "start_date"),
         ({"end": "next year"}, "pricing.not_date", "end_date"),
     ],
 )
 def test_bad_standard_fields_are_rejected(base_tariff, kasko_values, args, code, field):
-    call = {"line": "kasko", "group": "bireysel", "sum_insured": "100000", "start": "2026-01-01", "end": None}
+    call = {
+        "line": "kasko",
+        "group": "bireysel",
+        "sum_insured": "100000",
+        "start": "2026-01-01",
+        "end": None,
+    }
     call.update(args)
     with pytest.raises(ValidationFailed) as caught:
-        price(base_tariff, call["line"], call["group"], call["sum_insured"], call["start"], call["end"], kasko_values)
+        price(
+            base_tariff,
+            call["line"],
+            call["group"],
+            call["sum_insured"],
+            call["start"],
+            call["end"],
+            kasko_values,
+        )
     assert (caught.value.code, caught.value.field) == (code, field)
 
 
@@ -503,6 +546,8 @@ def test_text_input_is_trimmed_and_yes_no_case_insensitive(base_tariff, kasko_va
 def test_typed_values_price_like_their_text(base_tariff, kasko_values):
     typed = {"usage": "hususi", "model_year": 2022, "birth_date": date(1990, 1, 1), "lpg": True}
     as_text = {**kasko_values, "lpg": "yes"}
-    assert kasko(base_tariff, D("100000"), typed, start=date(2026, 1, 1)).gross_premium == kasko(
-        base_tariff, "100000", as_text
-    ).gross_premium == D("1732.50")  # 1,650.00 + 82.50 BSMV
+    assert (
+        kasko(base_tariff, D("100000"), typed, start=date(2026, 1, 1)).gross_premium
+        == kasko(base_tariff, "100000", as_text).gross_premium
+        == D("1732.50")
+    )  # 1,650.00 + 82.50 BSMV

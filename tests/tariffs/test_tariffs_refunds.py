@@ -72,7 +72,7 @@ def test_short_rate_earned_rounds_half_up(base_tariff):
     assert (result.earned, result.refund) == (D("1049.33"), D("185.17"))
 
 
-# --------------------------------------------------------------------------- min_retained (trafik: 300.00)
+# ------------------------------------------------------------ min_retained (trafik: 300.00)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,9 @@ def test_short_rate_earned_rounds_half_up(base_tariff):
         ("baslangic", 10, "1000.00", "0.00", False),  # full refund keeps nothing
     ],
 )
-def test_min_retained_only_for_pro_rata_and_short_rate(base_tariff, reason, elapsed, premium, earned, applied):
+def test_min_retained_only_for_pro_rata_and_short_rate(
+    base_tariff, reason, elapsed, premium, earned, applied
+):
     result = cancel(base_tariff, reason, elapsed, premium=premium, line="trafik")
     assert (result.earned, result.min_retained_applied) == (D(earned), applied)
     assert result.refund == D(premium) - D(earned)
@@ -116,7 +118,11 @@ def test_tax_refunds_from_the_policy_taxes_when_given(base_tariff):
 
 def test_zero_premium_refunds_nothing(base_tariff):
     result = cancel(base_tariff, "baslangic", 5, premium="0")
-    assert (result.earned, result.refund, result.tax_refunds) == (D("0.00"), D("0.00"), {"BSMV": D("0.00")})
+    assert (result.earned, result.refund, result.tax_refunds) == (
+        D("0.00"),
+        D("0.00"),
+        {"BSMV": D("0.00")},
+    )
 
 
 # --------------------------------------------------------------------------- bad input
@@ -129,7 +135,8 @@ def test_cancel_date_outside_the_term_is_rejected(base_tariff, elapsed):
     assert (caught.value.code, caught.value.field) == ("refund.cancel_outside_term", "cancel_date")
     if elapsed < 0:
         assert error_text(caught.value, "en") == (
-            "The cancellation date (2025-12-31) must be within the policy term (2026-01-01 – 2027-01-01)."
+            "The cancellation date (2025-12-31) must be within the policy term (2026-01-01 – "
+            "2027-01-01)."
         )
 
 
@@ -149,5 +156,7 @@ def test_bad_refund_input_is_rejected(base_tariff, kwargs, code, field):
     call = {"reason": "sirket", "line": "kasko", "premium": "1000.00", "end": END}
     call.update(kwargs)
     with pytest.raises(ValidationFailed) as caught:
-        refund(base_tariff, call["line"], call["premium"], START, call["end"], START, call["reason"])
+        refund(
+            base_tariff, call["line"], call["premium"], START, call["end"], START, call["reason"]
+        )
     assert (caught.value.code, caught.value.field) == (code, field)

@@ -850,7 +850,13 @@ class _LineLoader:
             multiplier = L.decimal(t, row, "multiplier", positive=True)
             if ok and name is not None and multiplier is not None:
                 factor = FactorRow(
-                    name, field, value, low, high, multiplier, row.line_no  # type: ignore[arg-type]
+                    name,
+                    field,
+                    value,
+                    low,
+                    high,
+                    multiplier,
+                    row.line_no,  # type: ignore[arg-type]
                 )
                 factors.append(factor)
                 valid.setdefault(name, []).append(factor)
@@ -940,6 +946,7 @@ class _LineLoader:
                 else:
                     seen.setdefault(row.value, row)  # type: ignore[arg-type]
             return
+
         def low(row: FactorRow) -> Decimal:
             return _NEG_INF if row.min is None else row.min
 

@@ -1,12 +1,12 @@
 """Premium refund on cancellation (fesih), as `tariffs.md` states it.
 
-    days    = end − start,  elapsed = cancel_date − start  (0 ≤ elapsed ≤ days)
-    earned  = pro_rata:   round2(P × elapsed / days)
-              short_rate: round2(P × pct / 100), pct of the first row with up_to_days ≥ elapsed
-              none:       P
-              full:       0
-    pro_rata / short_rate: earned raised to min(P, min_retained) when below it
-    refund  = P − earned,  tax refund_i = round2(tax_i × refund / P)
+days    = end − start,  elapsed = cancel_date − start  (0 ≤ elapsed ≤ days)
+earned  = pro_rata:   round2(P × elapsed / days)
+          short_rate: round2(P × pct / 100), pct of the first row with up_to_days ≥ elapsed
+          none:       P
+          full:       0
+pro_rata / short_rate: earned raised to min(P, min_retained) when below it
+refund  = P − earned,  tax refund_i = round2(tax_i × refund / P)
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ the field. Already-typed values (int, Decimal, date, bool) are accepted as well.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 Parser = Callable[[Any], Any]
 MAX_AMOUNT = Decimal(10) ** 12
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
 
 
 def _to_int(raw: Any) -> int | None:
@@ -146,9 +148,7 @@ def _general_parser(field: Field, choice_values: Iterable[str]) -> Parser:
     return parse
 
 
-def parse_values(
-    parsers: Mapping[str, Parser], values: Mapping[str, Any] | None
-) -> dict[str, Any]:
+def parse_values(parsers: Mapping[str, Parser], values: Mapping[str, Any] | None) -> dict[str, Any]:
     """Every field of the line parsed; a name the line does not have is an error, not ignored."""
     if values is None:
         values = {}
@@ -166,11 +166,13 @@ def parse_amount(raw: Decimal | int | str, name: str) -> Decimal:
 
     The bound is what `Numeric(14, 2)` stores, and keeps round2 within Decimal precision.
     """
-    value = _to_decimal(raw.strip() if isinstance(raw, str) else raw)
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if _PLAIN_AMOUNT.fullmatch(raw):  # the usual case, checked in one step
+            return Decimal(raw)
+    value = _to_decimal(raw)
     if (
-        value is None
-        or not 0 <= value < MAX_AMOUNT
-        or value.normalize().as_tuple().exponent < -2  # type: ignore[operator]
+        value is None or not 0 <= value < MAX_AMOUNT or value.normalize().as_tuple().exponent < -2  # type: ignore[operator]
     ):
         raise ValidationFailed("pricing.bad_amount", field=name, name=name, value=str(raw))
     return value
