@@ -5,8 +5,6 @@ Each concept registers its own sub-commands from its module in this package.
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 
@@ -15,9 +13,5 @@ def main() -> None:
     """İztim operations."""
 
 
-for _module in ("db", "users", "demo", "tariffs", "tariff_versions"):
-    try:
-        importlib.import_module(f"{__name__}.{_module}")
-    except ModuleNotFoundError as exc:  # a concept not built yet
-        if exc.name != f"{__name__}.{_module}":
-            raise
+# Each concept's commands register themselves on `main` when their module is imported.
+from iztim_app.cli import db, demo, tariff_versions, tariffs, users  # noqa: E402, F401

@@ -30,6 +30,7 @@ MESSAGES = {
     "tariffv.activated": ("Sürüm {number}, {date} tarihinden itibaren geçerli.", "Version {number} is effective from {date}."),
     "tariffv.discard": ("Vazgeç", "Discard"),
     "tariffv.download": ("İndir", "Download"),
+    "tariffv.download_path": ("Dosya yolu (boş: tüm klasör .zip)", "File path (empty: whole folder as .zip)"),
     "tariffv.compare": ("Karşılaştır", "Compare"),
     "tariffv.compare_title": ("Sürüm karşılaştırma", "Compare versions"),
     "tariffv.older": ("Eski sürüm", "Older version"),

@@ -103,6 +103,17 @@ def _versions() -> rx.Component:
             ),
             on_submit=S.activate,
         ),
+        rx.el.form(
+            rx.hstack(
+                select_field("tariffv.number", "version_id", S.version_options, id_prefix="download"),
+                field("tariffv.download_path", "path", id_prefix="download"),
+                rx.button(T["tariffv.download"], type="submit", variant="soft"),
+                align="end",
+                spacing="3",
+                wrap="wrap",
+            ),
+            on_submit=S.download_file,
+        ),
         width="100%",
     )
 

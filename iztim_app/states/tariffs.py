@@ -180,6 +180,16 @@ class TariffState(AppState):
             return rx.download(data=bytes(data), filename=filename, mime_type="application/zip")
 
     @rx.event
+    def download_file(self, form: dict):
+        """One CSV of a version (by its path in the folder), or the whole folder as a zip."""
+        path = str(form.get("path", "")).strip()[:120]
+        ok, found = self._call(versions.download, str(form.get("version_id", "")), path or None)
+        if ok:
+            filename, data = found
+            mime = "text/csv" if filename.endswith(".csv") else "application/zip"
+            return rx.download(data=bytes(data), filename=filename, mime_type=mime)
+
+    @rx.event
     def compare(self, form: dict):
         ok, changes = self._call(versions.compare, str(form.get("older", "")), str(form.get("newer", "")))
         if ok:

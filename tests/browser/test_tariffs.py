@@ -117,3 +117,13 @@ def test_broken_csv_is_refused_then_fixed_version_is_activated_and_used(app, new
     expect(page.get_by_test_id("price-result")).to_contain_text(v2_gross)
     expect(page.get_by_role("row").filter(has_text="Oran satırı")).to_contain_text(f"rate_per_mille={v2_rate}")
     shot(page, "3-activated-and-priced")
+
+    # The new version's CSV downloads exactly as uploaded.
+    download = page.locator("form").filter(has=page.get_by_label("Dosya yolu (boş: tüm klasör .zip)"))
+    versions = download.get_by_label("Sürüm")
+    versions.select_option(versions.locator("option", has_text="2 ·").get_attribute("value"))
+    download.get_by_label("Dosya yolu (boş: tüm klasör .zip)").fill("kasko/rates.csv")
+    with page.expect_download() as info:
+        download.get_by_role("button", name="İndir").click()
+    assert info.value.suggested_filename == "v2-kasko-rates.csv"
+    assert open(info.value.path(), "rb").read() == doubled

@@ -41,6 +41,7 @@ def rejected(url: str, db: Session, error: type, call):  # noqa: ANN001
     with pytest.raises(error) as exc:
         call()
     assert_session_clean(db)
+    db.commit()  # even a caller that commits after the refusal persists nothing
     assert snapshot(url) == before
     return exc.value
 

@@ -211,6 +211,7 @@ def test_role_against_service(role: str, service: Service, matrix_url: str):
             assert refused.value.code == "error.permission_denied"
             assert refused.value.params == {"permission": service.required}
             assert_session_clean(db)
+            db.commit()  # even a caller that commits after the refusal persists nothing
             assert snapshot(matrix_url) == before
             return
 
@@ -262,6 +263,7 @@ def test_agency_user_with_forbidden_grants_in_the_database_still_cannot_use_them
         with pytest.raises(PermissionDenied):
             service.call(demo_db, actor)
         assert_session_clean(demo_db)
+        demo_db.commit()
     assert snapshot(demo_url) == before
 
 
