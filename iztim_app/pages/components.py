@@ -109,3 +109,19 @@ def pager(state, on_prev, on_next) -> rx.Component:  # noqa: ANN001
 
 def page_title(key: str) -> rx.Component:
     return rx.heading(T[key], size="6", as_="h1", class_name="iz-title")
+
+
+def language_select(html_id: str, hidden_label: bool = True) -> rx.Component:
+    """Türkçe / English, saved for the user when signed in."""
+    return rx.el.div(
+        rx.el.label(T["nav.language"], html_for=html_id, class_name="iz-visually-hidden" if hidden_label else "iz-label"),
+        rx.el.select(
+            rx.el.option("Türkçe", value="tr"),
+            rx.el.option("English", value="en"),
+            id=html_id,
+            value=SessionState.lang,
+            on_change=SessionState.set_language,
+            class_name="iz-input iz-lang",
+        ),
+        class_name="iz-lang-row",
+    )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from iztim_app.pages.components import T
+from iztim_app.pages.components import T, language_select
 from iztim_app.pages.password import change_password_form
 from iztim_app.pages.signin import signin_form
 from iztim_app.states.session import SessionState
@@ -48,20 +48,6 @@ def sidebar() -> rx.Component:
     )
 
 
-def language_switch() -> rx.Component:
-    return rx.el.div(
-        rx.el.label(T["nav.language"], html_for="lang-select", class_name="iz-visually-hidden"),
-        rx.el.select(
-            rx.el.option("Türkçe", value="tr"),
-            rx.el.option("English", value="en"),
-            id="lang-select",
-            value=SessionState.lang,
-            on_change=SessionState.set_language,
-            class_name="iz-input iz-lang",
-        ),
-    )
-
-
 def header() -> rx.Component:
     return rx.el.header(
         rx.el.div(
@@ -71,7 +57,7 @@ def header() -> rx.Component:
             class_name="iz-whoami",
         ),
         rx.hstack(
-            language_switch(),
+            language_select("lang-select"),
             rx.el.a(T["password.change"], href="/sifre", class_name="iz-link"),
             rx.button(T["auth.sign_out"], on_click=SessionState.sign_out, variant="outline", size="2"),
             spacing="4",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T
+from iztim_app.pages.components import T, language_select
 from iztim_app.states.session import SessionState
 
 
@@ -62,19 +62,7 @@ def signin_form() -> rx.Component:
                     reset_on_submit=False,
                     width="100%",
                 ),
-                rx.hstack(
-                    rx.el.label(T["nav.language"], html_for="signin-lang", class_name="iz-label"),
-                    rx.el.select(
-                        rx.el.option("Türkçe", value="tr"),
-                        rx.el.option("English", value="en"),
-                        id="signin-lang",
-                        value=SessionState.lang,
-                        on_change=SessionState.set_language,
-                        class_name="iz-input iz-lang",
-                    ),
-                    align="center",
-                    spacing="2",
-                ),
+                language_select("signin-lang", hidden_label=False),
                 _demo_box(),
                 spacing="4",
                 width="100%",

@@ -10,16 +10,13 @@ from iztim_app.core.organisation import services as offices
 from iztim_app.core.paging import Page
 from iztim_app.core.users import services as users
 from iztim_app.core.users.permissions import PERMISSIONS, ROLES, Scope
-from iztim_app.states.session import AppState
+from iztim_app.states.session import AppState, PagedList
 
 PAGE_SIZE = 20
 
 
-class UsersState(AppState):
+class UsersState(PagedList, AppState):
     search: str = ""
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     rows: list[dict[str, str]] = []
 
     office_options: list[list[str]] = []
@@ -36,14 +33,6 @@ class UsersState(AppState):
     selected_limits: list[dict[str, str]] = []
     detail_key: int = 0
     temporary_password: str = ""
-
-    @rx.var
-    def page_text(self) -> str:
-        return self._text("common.page", page=self.page, pages=self.pages)
-
-    @rx.var
-    def total_text(self) -> str:
-        return self._text("common.total_rows", count=self.total)
 
     # ------------------------------------------------------------ helpers
 
@@ -104,7 +93,7 @@ class UsersState(AppState):
         ]
         self.detail_key += 1
 
-    def _reload_list(self) -> None:
+    def _fetch(self) -> None:
         ok, result = self._call(users.list_users, self.search, self.page, PAGE_SIZE)
         if ok:
             self._show_page(result)
@@ -132,19 +121,7 @@ class UsersState(AppState):
     def do_search(self, form: dict):
         self.search = str(form.get("search", ""))[:100]
         self.page = 1
-        self._reload_list()
-
-    @rx.event
-    def next_page(self):
-        if self.page < self.pages:
-            self.page += 1
-            self._reload_list()
-
-    @rx.event
-    def prev_page(self):
-        if self.page > 1:
-            self.page -= 1
-            self._reload_list()
+        self._fetch()
 
     @rx.event
     def toggle_create(self):
@@ -169,7 +146,7 @@ class UsersState(AppState):
             self.create_key += 1
             self._show_detail(detail)
             self.message = self._text("admin.user_created")
-            self._reload_list()
+            self._fetch()
             self.message = self._text("admin.user_created")
 
     @rx.event
@@ -197,7 +174,7 @@ class UsersState(AppState):
         )
         if ok:
             self._show_detail(detail)
-            self._reload_list()
+            self._fetch()
             self.message = self._text("common.saved")
 
     @rx.event
@@ -213,7 +190,7 @@ class UsersState(AppState):
         ok, detail = self._call(users.apply_role, self._selected_id(), str(form.get("role", "")))
         if ok:
             self._show_detail(detail)
-            self._reload_list()
+            self._fetch()
             self.message = self._text("common.saved")
 
     @rx.event
@@ -241,7 +218,7 @@ class UsersState(AppState):
         ok, detail = self._call(users.set_active, self._selected_id(), not bool(self.selected.get("active")))
         if ok:
             self._show_detail(detail)
-            self._reload_list()
+            self._fetch()
             self.message = self._text("common.saved")
 
     @rx.event
@@ -249,7 +226,7 @@ class UsersState(AppState):
         ok, detail = self._call(users.unlock, self._selected_id())
         if ok:
             self._show_detail(detail)
-            self._reload_list()
+            self._fetch()
             self.message = self._text("common.saved")
 
     @rx.event

@@ -8,7 +8,7 @@ import reflex as rx
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.errors import ValidationFailed
-from iztim_app.states.session import AppState
+from iztim_app.states.session import AppState, PagedList
 
 PAGE_SIZE = 25
 
@@ -27,20 +27,9 @@ def _compact(value) -> str:  # noqa: ANN001
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)[:400]
 
 
-class AuditState(AppState):
+class AuditState(PagedList, AppState):
     filters: dict[str, str] = {}
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     rows: list[dict[str, str]] = []
-
-    @rx.var
-    def page_text(self) -> str:
-        return self._text("common.page", page=self.page, pages=self.pages)
-
-    @rx.var
-    def total_text(self) -> str:
-        return self._text("common.total_rows", count=self.total)
 
     def _fetch(self) -> None:
         f = self.filters
@@ -85,14 +74,3 @@ class AuditState(AppState):
         self.page = 1
         self._fetch()
 
-    @rx.event
-    def next_page(self):
-        if self.page < self.pages:
-            self.page += 1
-            self._fetch()
-
-    @rx.event
-    def prev_page(self):
-        if self.page > 1:
-            self.page -= 1
-            self._fetch()

@@ -167,3 +167,34 @@ class AppState(SessionState):
         except DomainError as exc:
             self.error = i18n.error_text(exc, self.lang_pref)
         return False, None
+
+
+class PagedList(rx.State, mixin=True):
+    """One server-side paged list; the screen's state defines `_fetch` for the current page."""
+
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+    @rx.var
+    def page_text(self) -> str:
+        return i18n.translate("common.page", self.lang_pref, page=self.page, pages=self.pages)
+
+    @rx.var
+    def total_text(self) -> str:
+        return i18n.translate("common.total_rows", self.lang_pref, count=self.total)
+
+    def _fetch(self) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    def next_page(self):
+        if self.page < self.pages:
+            self.page += 1
+            self._fetch()
+
+    @rx.event
+    def prev_page(self):
+        if self.page > 1:
+            self.page -= 1
+            self._fetch()

@@ -14,7 +14,7 @@ from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import operator_actor
 from iztim_app.core.users.permissions import AGENCY_FORBIDDEN, ROLES
 from tests.conftest import copy_sqlite, sqlite_url
-from tests.foundation.support import office_of, use_settings
+from tests.foundation.support import office_of, use_settings, user_of
 
 # A small lines.csv of our own: the shipped tariffs folder belongs to the tariff engine.
 LINES_CSV = (
@@ -70,7 +70,8 @@ def demo_template(tmp_path_factory, migrated_sqlite_template: Path, lines_dir: P
 
 @pytest.fixture(scope="session")
 def matrix_template(tmp_path_factory, demo_template: Path, lines_dir: Path) -> Path:
-    """The demo organisation plus one user per role template (`rol.<role>`)."""
+    """The demo organisation plus one user per role template (`rol.<role>`); the
+    services' subject, sube.ankara, is locked so that unlocking it changes something."""
 
     def fill(db: Session) -> None:
         operator = operator_actor("test")
@@ -80,6 +81,10 @@ def matrix_template(tmp_path_factory, demo_template: Path, lines_dir: Path) -> P
                 office_id=office_of(db, role_office(role)).id, role=role,
                 password=ROLE_PASSWORD, must_change_password=False,
             )
+        subject = user_of(db, "sube.ankara")
+        subject.locked = True
+        db.add(subject)
+        db.commit()
 
     return _build(demo_template, tmp_path_factory.mktemp("matrix") / "matrix.db", lines_dir, fill)
 

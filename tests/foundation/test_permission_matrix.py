@@ -108,7 +108,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "users.unlock", "user.manage",
         lambda db, a: user_services.unlock(db, a, _target(db)),
-        "user.unlock", lambda db, r: assert_equal(r.locked, False),
+        "user.unlock", lambda db, r: assert_equal((r.locked, user_of(db, "sube.ankara").locked), (False, False)),
     ),
     Service(
         "users.reset_password", "user.manage",
