@@ -26,6 +26,7 @@ class Actor:
     lang: str
     quote_limits: tuple[tuple[str, Decimal], ...] = ()
     policy_limits: tuple[tuple[str, Decimal], ...] = ()
+    office_kind: str = ""
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions

@@ -61,6 +61,7 @@ def load_actor(db: Session, user_id: int) -> Actor | None:
         lang=user.lang,
         quote_limits=tuple(sorted((lim.line_code, lim.quote_limit) for lim in limits)),
         policy_limits=tuple(sorted((lim.line_code, lim.policy_limit) for lim in limits)),
+        office_kind=office.kind,
     )
 
 

@@ -1,0 +1,34 @@
+"""Document numbers from named sequences: unique, increasing and without gaps.
+
+The number is taken by an UPDATE … RETURNING on the sequence row inside the caller's
+transaction, so concurrent savers queue on that row (PostgreSQL row lock, SQLite write
+lock) and a rolled-back save gives its number back.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel
+
+
+class NumberSequence(SQLModel, table=True):
+    __tablename__ = "number_sequence"
+
+    name: str = Field(primary_key=True, max_length=32)
+    last: int = Field(default=0)
+
+
+def next_number(db: Session, name: str, start: int = 1) -> int:
+    bump = sa.text("UPDATE number_sequence SET last = last + 1 WHERE name = :name RETURNING last")
+    row = db.execute(bump, {"name": name}).first()
+    if row is None:
+        # First use of this sequence: create it, tolerating a concurrent creator.
+        dialect = db.get_bind().dialect.name
+        conflict = "ON CONFLICT (name) DO NOTHING"
+        db.execute(
+            sa.text(f"INSERT INTO number_sequence (name, last) VALUES (:name, :last) {conflict}"),
+            {"name": name, "last": start - 1},
+        )
+        row = db.execute(bump, {"name": name}).first()
+        assert dialect  # both SQLite and PostgreSQL understand the statements above
+    return int(row[0])

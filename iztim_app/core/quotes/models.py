@@ -1,0 +1,94 @@
+"""Quotes (teklif): priced on the line's form, immutable once saved.
+
+Only the approval columns change after save (status, approver, rejection, superseded by);
+an update touching anything else is refused at flush time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlmodel import Field, SQLModel
+
+from iztim_app.core.db import money_column, utc_column
+
+
+class QuoteStatus(StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+class Channel(StrEnum):
+    HEAD_OFFICE = "head_office"
+    BRANCH = "branch"
+    AGENCY = "agency"
+    PORTAL = "portal"
+
+
+class Quote(SQLModel, table=True):
+    __tablename__ = "quote"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True, index=True)
+    quote_date: date = Field(index=True)
+    valid_until: date
+    line_code: str = Field(max_length=32, index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    customer_group: str = Field(max_length=32)
+    customer_kind: str = Field(max_length=16)
+    sum_insured: Decimal = Field(sa_column=money_column(nullable=False))
+    start_date: date
+    end_date: date
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    tariff_version_id: int = Field(foreign_key="tariff_version.id")
+    net_premium: Decimal = Field(sa_column=money_column(nullable=False))
+    taxes: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    gross_premium: Decimal = Field(sa_column=money_column(nullable=False))
+    worksheet: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    channel: str = Field(max_length=16, index=True)
+    prepared_by_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    prepared_by_code: str = Field(max_length=64)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    office_path: str = Field(max_length=400, index=True)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    revises_id: int | None = Field(default=None, foreign_key="quote.id")
+    # Approval columns: the only ones that change after save.
+    status: str = Field(max_length=24, index=True)
+    approved_by_code: str | None = Field(default=None, max_length=64)
+    approved_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    rejected_by_code: str | None = Field(default=None, max_length=64)
+    rejected_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    rejection_reason: str | None = Field(default=None, max_length=400)
+    superseded_by_id: int | None = Field(default=None, foreign_key="quote.id")
+
+
+MUTABLE_COLUMNS = frozenset(
+    {
+        "status",
+        "approved_by_code",
+        "approved_at",
+        "rejected_by_code",
+        "rejected_at",
+        "rejection_reason",
+        "superseded_by_id",
+    }
+)
+
+
+class ImmutableQuote(RuntimeError):
+    """A programming error: some code tried to change a saved quote."""
+
+
+@event.listens_for(Quote, "before_update")
+def _refuse_changes(mapper, connection, target: Quote) -> None:  # noqa: ANN001
+    state = sa.inspect(target)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    if changed - MUTABLE_COLUMNS:
+        raise ImmutableQuote(f"saved quotes are immutable: {sorted(changed - MUTABLE_COLUMNS)}")

@@ -1,0 +1,505 @@
+"""Quote services: price, save (numbered, immutable), revise, approve/reject, list, statistics.
+
+Every function takes the acting user; records outside the actor's scope behave exactly
+like numbers that do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from iztim_app.core import clock
+from iztim_app.core.audit import services as audit_log
+from iztim_app.core.customers.models import Customer
+from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from iztim_app.core.money import parse_amount, round2
+from iztim_app.core.numbering import next_number
+from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.quotes import rules
+from iztim_app.core.quotes.models import Quote, QuoteStatus
+from iztim_app.core.tariffs import versions
+from iztim_app.core.tariffs.rating import PriceResult, price
+from iztim_app.core.users.actor import Actor
+
+QUOTE_SEQUENCE = "quote"
+FIRST_QUOTE_NUMBER = 1000001
+MAX_REASON = 400
+
+
+# ------------------------------------------------------------------ inputs and DTOs
+
+
+@dataclass(frozen=True)
+class QuoteInput:
+    """What the form sends: text as typed, validated here."""
+
+    line_code: str
+    customer_id: int | str | None
+    sum_insured: str | Decimal
+    start_date: str | date
+    end_date: str | date | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PricePreview:
+    net_premium: Decimal
+    taxes: dict[str, Decimal]
+    gross_premium: Decimal
+    worksheet: list[dict[str, Any]]
+    tariff_version: int
+    needs_approval: bool
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    id: int
+    number: int
+    quote_date: date
+    line_code: str
+    customer_number: int
+    customer_name: str
+    customer_kind: str
+    sum_insured: Decimal
+    gross_premium: Decimal
+    status: str  # includes "expired" for open quotes past validity
+    prepared_by: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    id: int
+    number: int
+    quote_date: date
+    valid_until: date
+    line_code: str
+    customer_id: int
+    customer_number: int
+    customer_name: str
+    customer_kind: str
+    customer_group: str
+    sum_insured: Decimal
+    start_date: date
+    end_date: date
+    values: dict[str, Any]
+    tariff_version: int
+    net_premium: Decimal
+    taxes: dict[str, Decimal]
+    gross_premium: Decimal
+    worksheet: list[dict[str, Any]]
+    status: str
+    stored_status: str
+    channel: str
+    prepared_by: str
+    approved_by: str | None
+    approved_at: datetime | None
+    rejected_by: str | None
+    rejection_reason: str | None
+    revises_number: int | None
+    superseded_by_number: int | None
+    can_print: bool  # approved, unexpired: may be printed, e-mailed, turned into a policy
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    number: str = ""
+    customer: str = ""
+    line_code: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    prepared_by: str = ""
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    line_code: str
+    customer_kind: str
+    count: int
+    sum_insured: Decimal
+    net_premium: Decimal
+    gross_premium: Decimal
+    approved: int
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _visible(actor: Actor):  # noqa: ANN202
+    return actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path)
+
+
+def _require_reader(actor: Actor) -> None:
+    if not (actor.can("quote.view") or actor.can("quote.create")):
+        raise PermissionDenied(permission="quote.view")
+
+
+def _parse_number(number) -> int:  # noqa: ANN001
+    try:
+        return int(str(number).strip())
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def _find(db: Session, actor: Actor, number, *, lock: bool = False) -> Quote:  # noqa: ANN001
+    query = select(Quote).where(Quote.number == _parse_number(number), _visible(actor))
+    if lock:
+        query = query.with_for_update()
+    quote = db.exec(query).first()
+    if quote is None:
+        raise NotFound()
+    return quote
+
+
+def _customer(db: Session, actor: Actor, customer_id) -> Customer:  # noqa: ANN001
+    try:
+        cid = int(customer_id)
+    except (TypeError, ValueError):
+        raise ValidationFailed("quote.customer_required", field="customer") from None
+    customer = db.exec(
+        select(Customer).where(
+            Customer.id == cid, actor.visible(Customer.owner_user_id, Customer.office_id, Customer.office_path)
+        )
+    ).first()
+    if customer is None:
+        raise ValidationFailed("quote.customer_required", field="customer")
+    return customer
+
+
+def _parse_date(value, field_name: str) -> date:  # noqa: ANN001
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationFailed("error.required" if not value else "error.invalid", field=field_name) from None
+
+
+def _price(db: Session, actor: Actor, inp: QuoteInput, today: date) -> tuple[Customer, versions.TariffVersion, PriceResult, Decimal, date, date | None]:
+    customer = _customer(db, actor, inp.customer_id)
+    try:
+        version, tariff = versions.tariff_in_force(db, today)
+    except NotFound:
+        raise ValidationFailed("quote.no_tariff", field="line") from None
+    if inp.line_code not in tariff.lines:
+        raise ValidationFailed("quote.line_unknown", field="line")
+    try:
+        sum_insured = parse_amount(inp.sum_insured) if not isinstance(inp.sum_insured, Decimal) else inp.sum_insured
+    except ValueError:
+        raise ValidationFailed("quote.sum_insured_invalid", field="sum_insured") from None
+    if sum_insured <= 0:
+        raise ValidationFailed("quote.sum_insured_invalid", field="sum_insured")
+    start = _parse_date(inp.start_date, "start_date")
+    end = _parse_date(inp.end_date, "end_date") if inp.end_date not in (None, "") else None
+    if end is not None and end < start:
+        raise ValidationFailed("error.date_range", field="end_date")
+    values = {str(k): str(v) for k, v in (inp.values or {}).items() if str(v).strip() != ""}
+    result = price(tariff, inp.line_code, customer.customer_group, sum_insured, start, end, values)
+    return customer, version, result, sum_insured, start, end
+
+
+# ------------------------------------------------------------------ pricing and saving
+
+
+def preview(db: Session, actor: Actor, inp: QuoteInput, today: date | None = None) -> PricePreview:
+    """The price and worksheet as the form changes; nothing is stored."""
+    actor.require("quote.create")
+    today = today or clock.today()
+    _, version, result, sum_insured, _, _ = _price(db, actor, inp, today)
+    return PricePreview(
+        net_premium=result.net_premium,
+        taxes=dict(result.taxes),
+        gross_premium=result.gross_premium,
+        worksheet=[step.to_json_dict() for step in result.worksheet],
+        tariff_version=version.number,
+        needs_approval=not rules.within_limit(actor.quote_limit(inp.line_code), sum_insured),
+    )
+
+
+def save_quote(
+    db: Session,
+    actor: Actor,
+    inp: QuoteInput,
+    *,
+    revises: int | str | None = None,
+    today: date | None = None,
+    channel: str | None = None,
+) -> QuoteView:
+    """Saves a new quote with the next number and today's date; a revision supersedes its original."""
+    actor.require("quote.create")
+    today = today or clock.today()
+    original = None
+    if revises not in (None, ""):
+        original = _find(db, actor, revises)
+        if original.status == QuoteStatus.SUPERSEDED.value:
+            raise Conflict("quote.already_superseded", number=original.number)
+    customer, version, result, sum_insured, start, end = _price(db, actor, inp, today)
+    line = versions.tariff_set_of(version).lines[inp.line_code].line
+    status = rules.initial_status(actor.quote_limit(inp.line_code), sum_insured)
+    now = clock.utcnow()
+    quote = Quote(
+        number=next_number(db, QUOTE_SEQUENCE, start=FIRST_QUOTE_NUMBER),
+        quote_date=today,
+        valid_until=rules.valid_until(today, line.quote_valid_days),
+        line_code=inp.line_code,
+        customer_id=customer.id,
+        customer_group=customer.customer_group,
+        customer_kind=customer.kind,
+        sum_insured=sum_insured,
+        start_date=start,
+        end_date=result.end,
+        values={k: str(v) for k, v in (inp.values or {}).items() if str(v).strip() != ""},
+        tariff_version_id=version.id,
+        net_premium=result.net_premium,
+        taxes={code: str(amount) for code, amount in result.taxes.items()},
+        gross_premium=result.gross_premium,
+        worksheet=[step.to_json_dict() for step in result.worksheet],
+        channel=channel or rules.channel_for(actor.office_kind).value,
+        prepared_by_id=actor.user_id or None,
+        prepared_by_code=actor.code,
+        office_id=actor.office_id,
+        office_path=actor.office_path,
+        created_at=now,
+        revises_id=original.id if original else None,
+        status=status.value,
+        approved_by_code=actor.code if status is QuoteStatus.APPROVED else None,
+        approved_at=now if status is QuoteStatus.APPROVED else None,
+    )
+    db.add(quote)
+    db.flush()
+    if original is not None:
+        # Only one revision may supersede a quote, also when two are saved at once.
+        taken = db.execute(
+            sa.update(Quote)
+            .where(Quote.id == original.id, Quote.superseded_by_id.is_(None))
+            .values(status=QuoteStatus.SUPERSEDED.value, superseded_by_id=quote.id)
+        ).rowcount
+        if taken != 1:
+            db.rollback()
+            raise Conflict("quote.already_superseded", number=original.number)
+        audit_log.record(db, actor, "quote.supersede", "quote", original.number,
+                         {"status": original.status}, {"status": QuoteStatus.SUPERSEDED.value, "superseded_by": quote.number})
+    audit_log.record(db, actor, "quote.create", "quote", quote.number, None, {
+        "number": quote.number, "line": quote.line_code, "customer": customer.number,
+        "sum_insured": sum_insured, "gross_premium": quote.gross_premium, "status": quote.status,
+        "revises": original.number if original else None,
+    })
+    db.commit()
+    return get_quote(db, actor, quote.number, today=today)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _view(db: Session, quote: Quote, today: date) -> QuoteView:
+    customer = db.get(Customer, quote.customer_id)
+    version = db.get(versions.TariffVersion, quote.tariff_version_id)
+    revises = db.get(Quote, quote.revises_id) if quote.revises_id else None
+    superseded_by = db.get(Quote, quote.superseded_by_id) if quote.superseded_by_id else None
+    status = rules.display_status(quote.status, quote.valid_until, today)
+    return QuoteView(
+        id=quote.id,
+        number=quote.number,
+        quote_date=quote.quote_date,
+        valid_until=quote.valid_until,
+        line_code=quote.line_code,
+        customer_id=quote.customer_id,
+        customer_number=customer.number,
+        customer_name=customer.name,
+        customer_kind=quote.customer_kind,
+        customer_group=quote.customer_group,
+        sum_insured=quote.sum_insured,
+        start_date=quote.start_date,
+        end_date=quote.end_date,
+        values=dict(quote.values),
+        tariff_version=version.number if version else 0,
+        net_premium=quote.net_premium,
+        taxes={code: Decimal(amount) for code, amount in quote.taxes.items()},
+        gross_premium=quote.gross_premium,
+        worksheet=list(quote.worksheet),
+        status=status,
+        stored_status=quote.status,
+        channel=quote.channel,
+        prepared_by=quote.prepared_by_code,
+        approved_by=quote.approved_by_code,
+        approved_at=quote.approved_at,
+        rejected_by=quote.rejected_by_code,
+        rejection_reason=quote.rejection_reason,
+        revises_number=revises.number if revises else None,
+        superseded_by_number=superseded_by.number if superseded_by else None,
+        can_print=status == QuoteStatus.APPROVED.value,
+    )
+
+
+def get_quote(db: Session, actor: Actor, number, today: date | None = None) -> QuoteView:  # noqa: ANN001
+    _require_reader(actor)
+    return _view(db, _find(db, actor, number), today or clock.today())
+
+
+def _rows(db: Session, query: sa.Select, page: int, size: int, today: date) -> Page[QuoteRow]:
+    rows, total, page, size = fetch_page(db, query, page, size)
+    return Page(
+        rows=[
+            QuoteRow(
+                id=q.id, number=q.number, quote_date=q.quote_date, line_code=q.line_code,
+                customer_number=c.number, customer_name=c.name, customer_kind=q.customer_kind,
+                sum_insured=q.sum_insured, gross_premium=q.gross_premium,
+                status=rules.display_status(q.status, q.valid_until, today),
+                prepared_by=q.prepared_by_code, channel=q.channel,
+            )
+            for q, c in rows
+        ],
+        total=total, page=page, size=size,
+    )
+
+
+def list_quotes(db: Session, actor: Actor, flt: QuoteFilter, page: int = 1, size: int = 20,
+                today: date | None = None) -> Page[QuoteRow]:
+    _require_reader(actor)
+    today = today or clock.today()
+    if flt.date_from and flt.date_to and flt.date_to < flt.date_from:
+        raise ValidationFailed("error.date_range", field="date_to")
+    query = select(Quote, Customer).join(Customer, Customer.id == Quote.customer_id).where(_visible(actor))
+    if flt.number.strip():
+        query = query.where(Quote.number == _parse_number_or_zero(flt.number))
+    if flt.customer.strip():
+        term = flt.customer.strip()
+        if term.isdigit():
+            query = query.where(sa.or_(Customer.number == int(term), Customer.national_id == term))
+        else:
+            query = query.where(sa.func.lower(Customer.name).like(f"%{_fold(term)}%"))
+    if flt.line_code:
+        query = query.where(Quote.line_code == flt.line_code)
+    if flt.status == "expired":
+        query = query.where(Quote.status.in_(rules.OPEN_STATUSES), Quote.valid_until < today)
+    elif flt.status in {s.value for s in QuoteStatus}:
+        query = query.where(Quote.status == flt.status)
+        if flt.status in rules.OPEN_STATUSES:
+            query = query.where(Quote.valid_until >= today)
+    if flt.date_from:
+        query = query.where(Quote.quote_date >= flt.date_from)
+    if flt.date_to:
+        query = query.where(Quote.quote_date <= flt.date_to)
+    if flt.prepared_by.strip():
+        query = query.where(sa.func.lower(Quote.prepared_by_code) == flt.prepared_by.strip().lower())
+    return _rows(db, query.order_by(Quote.number.desc()), page, size, today)
+
+
+def _parse_number_or_zero(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return 0
+
+
+def _fold(text: str) -> str:
+    """Lower-case the Turkish way (İ→i, I→ı) to match names lowered by the database."""
+    return text.replace("İ", "i").replace("I", "ı").lower()
+
+
+# ------------------------------------------------------------------ approval
+
+
+def _approvable_condition(actor: Actor):  # noqa: ANN202
+    lines = [sa.and_(Quote.line_code == line, Quote.sum_insured <= limit) for line, limit in actor.quote_limits]
+    return sa.or_(*lines) if lines else sa.false()
+
+
+def approval_queue(db: Session, actor: Actor, page: int = 1, size: int = 20, today: date | None = None) -> Page[QuoteRow]:
+    """Awaiting quotes this approver's permission and limits cover, oldest first."""
+    actor.require("quote.approve")
+    today = today or clock.today()
+    query = (
+        select(Quote, Customer)
+        .join(Customer, Customer.id == Quote.customer_id)
+        .where(
+            _visible(actor),
+            Quote.status == QuoteStatus.AWAITING_APPROVAL.value,
+            Quote.valid_until >= today,
+            _approvable_condition(actor),
+        )
+        .order_by(Quote.created_at, Quote.number)
+    )
+    return _rows(db, query, page, size, today)
+
+
+def _decide(db: Session, actor: Actor, number, today: date | None, values: dict, action: str) -> QuoteView:  # noqa: ANN001
+    actor.require("quote.approve")
+    today = today or clock.today()
+    quote = _find(db, actor, number)
+    if not rules.within_limit(actor.quote_limit(quote.line_code), quote.sum_insured):
+        raise PermissionDenied("quote.over_approver_limit")
+    if rules.is_expired(quote.status, quote.valid_until, today):
+        raise Conflict("quote.expired", number=quote.number)
+    # One decision only: the row changes only while it still awaits approval.
+    changed = db.execute(
+        sa.update(Quote)
+        .where(Quote.id == quote.id, Quote.status == QuoteStatus.AWAITING_APPROVAL.value)
+        .values(**values)
+    ).rowcount
+    if changed != 1:
+        db.rollback()
+        current = db.get(Quote, quote.id)
+        db.refresh(current)
+        raise Conflict("quote.already_decided", number=quote.number, status=current.status)
+    audit_log.record(db, actor, action, "quote", quote.number, {"status": QuoteStatus.AWAITING_APPROVAL.value},
+                     {k: v for k, v in values.items()})
+    db.commit()
+    db.expire_all()
+    return get_quote(db, actor, quote.number, today=today)
+
+
+def approve(db: Session, actor: Actor, number, today: date | None = None) -> QuoteView:  # noqa: ANN001
+    return _decide(db, actor, number, today, {
+        "status": QuoteStatus.APPROVED.value, "approved_by_code": actor.code, "approved_at": clock.utcnow(),
+    }, "quote.approve")
+
+
+def reject(db: Session, actor: Actor, number, reason: str, today: date | None = None) -> QuoteView:  # noqa: ANN001
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("quote.reason_required", field="reason")
+    return _decide(db, actor, number, today, {
+        "status": QuoteStatus.REJECTED.value, "rejected_by_code": actor.code, "rejected_at": clock.utcnow(),
+        "rejection_reason": reason[:MAX_REASON],
+    }, "quote.reject")
+
+
+# ------------------------------------------------------------------ statistics
+
+
+def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> list[StatsRow]:
+    """Quotes between two dates by line and individual/corporate, aggregated in the database."""
+    if not (actor.can("report.view") or actor.can("quote.view")):
+        raise PermissionDenied(permission="report.view")
+    if date_from is None or date_to is None:
+        raise ValidationFailed("error.required", field="date_from" if date_from is None else "date_to")
+    if date_to < date_from:
+        raise ValidationFailed("error.date_range", field="date_to")
+    approved = sa.case((Quote.status == QuoteStatus.APPROVED.value, 1), else_=0)
+    query = (
+        select(
+            Quote.line_code,
+            Quote.customer_kind,
+            sa.func.count(Quote.id),
+            sa.func.coalesce(sa.func.sum(Quote.sum_insured), 0),
+            sa.func.coalesce(sa.func.sum(Quote.net_premium), 0),
+            sa.func.coalesce(sa.func.sum(Quote.gross_premium), 0),
+            sa.func.sum(approved),
+        )
+        .where(_visible(actor), Quote.quote_date >= date_from, Quote.quote_date <= date_to)
+        .group_by(Quote.line_code, Quote.customer_kind)
+        .order_by(Quote.line_code, Quote.customer_kind)
+    )
+    return [
+        StatsRow(line, kind, int(count), round2(Decimal(str(si))), round2(Decimal(str(net))),
+                 round2(Decimal(str(gross))), int(appr or 0))
+        for line, kind, count, si, net, gross, appr in db.exec(query).all()
+    ]
