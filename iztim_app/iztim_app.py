@@ -9,11 +9,23 @@ from iztim_app.pages.components import T
 from iztim_app.pages.home import coming_page, home_page
 from iztim_app.pages.layout import guarded
 from iztim_app.pages.password import password_page
+from iztim_app.pages.quotes import (
+    approvals_page,
+    quote_detail_page,
+    quote_form_page,
+    quote_list_page,
+    quote_stats_page,
+)
 from iztim_app.pages.tariffs import tariffs_page
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
 from iztim_app.states.audit import AuditState
+from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.home import HomeState
+from iztim_app.states.quote_detail import QuoteDetailState
+from iztim_app.states.quote_form import QuoteFormState
+from iztim_app.states.quote_list import QuoteListState
+from iztim_app.states.quote_stats import QuoteStatsState
 from iztim_app.states.session import SessionState
 from iztim_app.states.tariffs import TariffState
 
@@ -29,9 +41,12 @@ def _add(content, route: str, title: str, load=None) -> None:  # noqa: ANN001
 
 
 _add(home_page, "/", "Ana sayfa", HomeState.load)
-_add(coming_page("nav.quotes"), "/teklifler", "Teklifler")
+_add(quote_list_page, "/teklifler", "Teklifler", QuoteListState.load)
+_add(quote_form_page, "/teklifler/yeni", "Yeni teklif", QuoteFormState.load)
+_add(quote_detail_page, "/teklifler/detay", "Teklif", QuoteDetailState.load)
+_add(quote_stats_page, "/teklifler/istatistik", "Teklif istatistikleri", QuoteStatsState.load)
 _add(coming_page("nav.policies"), "/policeler", "Poliçeler")
-_add(coming_page("nav.approvals"), "/onay", "Onay Kuyruğu")
+_add(approvals_page, "/onay", "Onay Kuyruğu", ApprovalState.load)
 _add(coming_page("nav.reports"), "/raporlar", "Raporlar")
 _add(tariffs_page, "/tarifeler", "Tarifeler", TariffState.load)
 _add(users_page, "/yonetim", "Yönetim", UsersState.load)

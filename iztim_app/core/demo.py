@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from iztim_app.core.demo_quotes import load_demo_quotes
 from iztim_app.core.lines import known_lines
 from iztim_app.core.organisation import services as offices
 from iztim_app.core.organisation.models import Office
@@ -69,4 +70,5 @@ def load(db: Session) -> bool:
         if limit is not None:
             for line in lines:
                 users.set_limit(db, operator, user.id, line, limit, limit)
+    load_demo_quotes(db)  # a year of quotes, when a tariff is in force
     return True

@@ -80,3 +80,18 @@ MESSAGES = {
     "quote.expired": ("Teklif {number} geçerlilik süresini doldurmuş.", "Quote {number} has expired."),
     "quote.reason_required": ("Red nedeni yazın.", "Give a reason for the rejection."),
 }
+
+MESSAGES.update(
+    {
+        "quote.choose": ("Seç", "Choose"),
+        "quote.new_customer": ("Yeni müşteri", "New customer"),
+        "quote.c_kind": ("Müşteri türü", "Customer kind"),
+        "quote.c_national_id": ("TCKN / VKN", "TCKN / VKN"),
+        "quote.c_name": ("Ad soyad / Unvan", "Full name / Company name"),
+        "quote.c_tax_office": ("Vergi dairesi (kurumsal)", "Tax office (corporate)"),
+        "quote.c_group": ("Müşteri grubu", "Customer group"),
+        "quote.c_phone": ("Telefon", "Phone"),
+        "quote.c_email": ("E-posta", "E-mail"),
+        "quote.c_address": ("Adres", "Address"),
+    }
+)

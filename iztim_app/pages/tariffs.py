@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iztim_app.pages.components import T, field, label, messages, page_title, select_field
+from iztim_app.pages.worksheet import worksheet_table
 from iztim_app.states.tariffs import TariffState as S
 
 
@@ -247,13 +248,7 @@ def _try_price() -> rx.Component:
                     data_testid="price-result",
                 ),
                 rx.heading(T["tariffv.worksheet"], size="3", as_="h3"),
-                rx.table.root(
-                    rx.table.body(rx.foreach(S.worksheet, lambda w: rx.table.row(
-                        rx.table.cell(w["kind"], white_space="nowrap"),
-                        rx.table.cell(rx.el.code(w["detail"])),
-                    ))),
-                    size="1",
-                ),
+                worksheet_table(S.worksheet),
                 width="100%",
             ),
             rx.fragment(),

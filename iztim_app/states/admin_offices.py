@@ -34,6 +34,7 @@ class OfficesState(AppState):
 
     @rx.event
     def load(self):
+        self._fresh_screen()
         ok, rows = self._call(offices.list_offices)
         if ok:
             self._show(rows)

@@ -105,9 +105,7 @@ class UsersState(PagedList, AppState):
 
     @rx.event
     def load(self):
-        # A page visit shows only what the current user may load now: the tab may still
-        # hold the screen of a user who signed out (a refused load must not show it).
-        self.reset()
+        self._fresh_screen()
 
         def _load(db, actor):  # noqa: ANN001
             self._fill_options(db, actor)

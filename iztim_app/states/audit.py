@@ -63,8 +63,7 @@ class AuditState(PagedList, AppState):
 
     @rx.event
     def load(self):
-        # Nothing of a previous user's search stays on a shared tab (a refused load keeps none).
-        self.reset()
+        self._fresh_screen()
         self._fetch()
 
     @rx.event

@@ -15,6 +15,7 @@ class HomeState(AppState):
 
     @rx.event
     def load(self):
+        self._fresh_screen()
         ok, found = self._call(lambda db, actor: (actor, known_lines(db)))
         if not ok:
             return

@@ -143,6 +143,15 @@ class AppState(SessionState):
     field_errors: dict[str, str] = {}
     message: str = ""
 
+    def _fresh_screen(self) -> None:
+        """A page visit starts from defaults: a shared tab may still hold the screen of a
+        user who signed out, and a refused load must not keep showing it. Form keys only
+        grow, so React remounts forms with their new defaults."""
+        counters = {name: getattr(self, name) for name in type(self).__fields__ if name.endswith("_key")}
+        self.reset()
+        for name, value in counters.items():
+            setattr(self, name, value + 1)
+
     def _clear_messages(self) -> None:
         self.error = ""
         self.message = ""

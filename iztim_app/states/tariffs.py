@@ -9,21 +9,12 @@ import reflex as rx
 from iztim_app.core import clock
 from iztim_app.core.money import format_number, format_try, parse_amount
 from iztim_app.core.tariffs import versions
+from iztim_app.core.tariffs.explain import explain
 from iztim_app.core.tariffs.rating import price
 from iztim_app.core.errors import ValidationFailed
 from iztim_app.states.session import AppState
 
 MAX_UPLOAD_BYTES = versions.MAX_UPLOAD_BYTES
-WORKSHEET_KINDS = {
-    "rate": ("Oran satırı", "Rate row"),
-    "factor": ("Çarpan", "Factor"),
-    "short_rate": ("Kısa süre esası", "Short-rate"),
-    "net": ("Net prim", "Net premium"),
-    "tax": ("Vergi", "Tax"),
-    "gross": ("Brüt prim", "Gross premium"),
-}
-
-
 def _parse_date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(str(text).strip())
@@ -40,10 +31,6 @@ def _parse_values(text: str) -> dict[str, str]:
             name, value = raw.split("=", 1)
             values[name.strip()] = value.strip()
     return values
-
-
-def _describe(step: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in step.items() if k != "kind" and v not in (None, "", {}))
 
 
 class TariffState(AppState):
@@ -111,11 +98,7 @@ class TariffState(AppState):
 
     @rx.event
     def load(self):
-        self.problems = []
-        self.changes = []
-        self.compared = False
-        self.price_rows = []
-        self.worksheet = []
+        self._fresh_screen()
         self._refresh()
 
     @rx.event
@@ -219,14 +202,7 @@ class TariffState(AppState):
         ok, result = self._call(_price)
         if not ok:
             return
-        lang_index = 1 if self.lang_pref == "en" else 0
         self.price_rows = [{"label": self._text("tariffv.net"), "amount": format_try(result.net_premium)}]
         self.price_rows += [{"label": code, "amount": format_try(amount)} for code, amount in result.taxes.items()]
         self.price_rows.append({"label": self._text("tariffv.gross"), "amount": format_try(result.gross_premium)})
-        self.worksheet = [
-            {
-                "kind": WORKSHEET_KINDS.get(step["kind"], (step["kind"], step["kind"]))[lang_index],
-                "detail": _describe(step),
-            }
-            for step in (s.to_json_dict() for s in result.worksheet)
-        ]
+        self.worksheet = explain([step.to_json_dict() for step in result.worksheet], self.lang_pref)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from iztim_app.core import clock
 from iztim_app.core.money import format_try
+from iztim_app.core.tariffs.explain import explain
 from iztim_app.core.tariffs.loader import files_from_dir, load_tariff_set
 from iztim_app.core.tariffs.rating import price
 from tests.browser.harness import ROOT
@@ -44,14 +45,15 @@ def _doubled(i: int, row: list[str]) -> list[str]:
     return row[:3] + [str(Decimal(row[3]) * 2), row[4]]
 
 
-def _expected(rates_csv: bytes) -> tuple[str, str]:
-    """Gross premium as the screen shows it, and the rate row's rate, from the engine."""
+def _expected(rates_csv: bytes) -> tuple[str, str, str]:
+    """Gross premium as the screen shows it, the rate row's rate and its line in words."""
     files = files_from_dir(ROOT / "tariffs")
     files["kasko/rates.csv"] = rates_csv
     tariff, problems = load_tariff_set(files)
     assert problems == []
     result = price(tariff, "kasko", "bireysel", Decimal("850000"), START, None, KASKO)
-    return format_try(result.gross_premium), result.worksheet[0].to_json_dict()["rate_per_mille"]
+    steps = [step.to_json_dict() for step in result.worksheet]
+    return format_try(result.gross_premium), steps[0]["rate_per_mille"], explain(steps, "tr")[0]["detail"]
 
 
 def _upload(page, name: str, data: bytes, path: str) -> None:  # noqa: ANN001
@@ -93,7 +95,7 @@ def test_broken_csv_is_refused_then_fixed_version_is_activated_and_used(app, new
     expect(page.get_by_test_id("tariff-in-force")).to_contain_text("sürüm 1")
     shot(page, "2-broken-upload")
 
-    v1_gross, v1_rate = _expected(_rates(lambda i, row: row))
+    v1_gross, v1_rate, _ = _expected(_rates(lambda i, row: row))
     _try_price(page, "1 ·")
     expect(page.get_by_test_id("price-result")).to_contain_text(v1_gross)
 
@@ -111,11 +113,11 @@ def test_broken_csv_is_refused_then_fixed_version_is_activated_and_used(app, new
     expect(page.get_by_role("status")).to_have_text(f"Sürüm 2, {today} tarihinden itibaren geçerli.")
     expect(page.get_by_test_id("tariff-in-force")).to_contain_text("sürüm 2")
 
-    v2_gross, v2_rate = _expected(doubled)
+    v2_gross, v2_rate, v2_rate_line = _expected(doubled)
     assert v2_gross != v1_gross and Decimal(v2_rate) == 2 * Decimal(v1_rate)
     _try_price(page, "2 ·")
     expect(page.get_by_test_id("price-result")).to_contain_text(v2_gross)
-    expect(page.get_by_role("row").filter(has_text="Oran satırı")).to_contain_text(f"rate_per_mille={v2_rate}")
+    expect(page.get_by_test_id("worksheet")).to_contain_text(v2_rate_line)
     shot(page, "3-activated-and-priced")
 
     # The new version's CSV downloads exactly as uploaded.

@@ -65,7 +65,9 @@ def demo_template(tmp_path_factory, migrated_sqlite_template: Path, lines_dir: P
     def fill(db: Session) -> None:
         assert demo.load(db) is True
 
-    return _build(migrated_sqlite_template, tmp_path_factory.mktemp("demo") / "demo.db", lines_dir, fill)
+    return _build(
+        migrated_sqlite_template, tmp_path_factory.mktemp("demo") / "demo.db", lines_dir, fill
+    )
 
 
 @pytest.fixture(scope="session")
@@ -77,9 +79,14 @@ def matrix_template(tmp_path_factory, demo_template: Path, lines_dir: Path) -> P
         operator = operator_actor("test")
         for role in ROLES:
             users.create_user(
-                db, operator, code=role_user_code(role), name=f"Rol {role}",
-                office_id=office_of(db, role_office(role)).id, role=role,
-                password=ROLE_PASSWORD, must_change_password=False,
+                db,
+                operator,
+                code=role_user_code(role),
+                name=f"Rol {role}",
+                office_id=office_of(db, role_office(role)).id,
+                role=role,
+                password=ROLE_PASSWORD,
+                must_change_password=False,
             )
         subject = user_of(db, "sube.ankara")
         subject.locked = True
@@ -91,8 +98,11 @@ def matrix_template(tmp_path_factory, demo_template: Path, lines_dir: Path) -> P
 
 def _use(url: str, lines_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     use_settings(
-        monkeypatch, database_url=url, tariffs_dir=lines_dir,
-        session_idle_minutes=IDLE_MINUTES, demo_mode=True,
+        monkeypatch,
+        database_url=url,
+        tariffs_dir=lines_dir,
+        session_idle_minutes=IDLE_MINUTES,
+        demo_mode=True,
     )
     yield url
     get_engine.cache_clear()  # before monkeypatch restores the settings
@@ -111,5 +121,7 @@ def demo_db(demo_url: str) -> Iterator[Session]:
 
 
 @pytest.fixture
-def matrix_url(sqlite_db_from, matrix_template: Path, lines_dir: Path, monkeypatch) -> Iterator[str]:
+def matrix_url(
+    sqlite_db_from, matrix_template: Path, lines_dir: Path, monkeypatch
+) -> Iterator[str]:
     yield from _use(sqlite_db_from(matrix_template), lines_dir, monkeypatch)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
+import pkgutil
 import sys
 from typing import Any
 
@@ -21,6 +23,19 @@ from iztim_app.core.users.models import User
 from iztim_app.core.users.services import load_actor
 
 PBKDF2_PREFIX = "$pbkdf2-sha256$"
+
+
+def import_all_of_core() -> None:
+    """Every module of iztim_app.core, imported now: all tables are in SQLModel.metadata, and
+    no module is first imported while use_settings() has the settings patched (it would keep
+    the test's settings after the test)."""
+    import iztim_app.core
+
+    for info in pkgutil.walk_packages(iztim_app.core.__path__, "iztim_app.core."):
+        importlib.import_module(info.name)
+
+
+import_all_of_core()
 
 
 # ---------------------------------------------------------------- settings
@@ -121,4 +136,6 @@ def last_audit_id(db: Session) -> int:
 
 def audit_since(db: Session, after_id: int) -> list[AuditEvent]:
     db.expire_all()
-    return list(db.exec(select(AuditEvent).where(AuditEvent.id > after_id).order_by(AuditEvent.id)).all())
+    return list(
+        db.exec(select(AuditEvent).where(AuditEvent.id > after_id).order_by(AuditEvent.id)).all()
+    )

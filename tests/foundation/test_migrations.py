@@ -4,10 +4,10 @@ match the migrations: a model change without a migration fails here."""
 from __future__ import annotations
 
 import getpass
-import importlib
 import os
-import pkgutil
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,31 +19,26 @@ from alembic.migration import MigrationContext
 from psycopg import sql
 from sqlmodel import Session, SQLModel
 
-import iztim_app.core
 from iztim_app.core import demo, schema
 from iztim_app.core.auth import services as auth
 from iztim_app.core.db import get_engine
+from iztim_app.core.settings import PROJECT_ROOT
 from iztim_app.core.users.models import AuthorityLimit
 from tests.conftest import sqlite_url
 from tests.foundation.fixtures_db import LINE_CODES
-from tests.foundation.support import use_settings
+from tests.foundation.support import import_all_of_core, use_settings
 
 PG_HOST, PG_PORT, PG_ADMIN_DB = "127.0.0.1", 5432, "test"
 
 
-def _import_every_models_module() -> None:
-    """Tables defined in any `models` module under iztim_app.core belong to the schema."""
-    for info in pkgutil.walk_packages(iztim_app.core.__path__, "iztim_app.core."):
-        if info.name.rsplit(".", 1)[-1] == "models":
-            importlib.import_module(info.name)
-
-
-_import_every_models_module()
+import_all_of_core()  # a table defined anywhere under iztim_app.core belongs to the schema
 
 
 def _diffs(url: str, metadata: sa.MetaData = SQLModel.metadata) -> list:
     with get_engine(url).connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
         return compare_metadata(context, metadata)
 
 
@@ -96,7 +91,12 @@ def test_model_change_without_migration_is_detected(db_url: str):
     # then the comparison reports exactly that column
     assert len(diffs) == 1
     kind, schema_name, table_name, column = diffs[0]
-    assert (kind, schema_name, table_name, column.name) == ("add_column", None, "app_user", "nickname")
+    assert (kind, schema_name, table_name, column.name) == (
+        "add_column",
+        None,
+        "app_user",
+        "nickname",
+    )
 
 
 def test_model_table_without_migration_is_detected(db_url: str):
@@ -106,6 +106,25 @@ def test_model_table_without_migration_is_detected(db_url: str):
     sa.Table("unmigrated", changed, sa.Column("id", sa.Integer, primary_key=True))
     diffs = _diffs(db_url, changed)
     assert [(d[0], d[1].name) for d in diffs] == [("add_table", "unmigrated")]
+
+
+def test_migration_environment_sees_every_table():
+    """migrations/env.py imports iztim_app.core.models only: it must register every table,
+    or autogenerate would not write a migration for a new one."""
+    code = (
+        "import iztim_app.core.models\n"
+        "from sqlmodel import SQLModel\n"
+        "print(' '.join(sorted(SQLModel.metadata.tables)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert out.stdout.split() == sorted(SQLModel.metadata.tables)
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -120,7 +139,12 @@ def _pg_admin() -> tuple[psycopg.Connection, str]:
     for user in dict.fromkeys(("postgres", getpass.getuser())):
         try:
             conn = psycopg.connect(
-                host=PG_HOST, port=PG_PORT, dbname=PG_ADMIN_DB, user=user, autocommit=True, connect_timeout=5
+                host=PG_HOST,
+                port=PG_PORT,
+                dbname=PG_ADMIN_DB,
+                user=user,
+                autocommit=True,
+                connect_timeout=5,
             )
             return conn, user
         except psycopg.OperationalError as exc:
@@ -142,7 +166,9 @@ def pg_url() -> Iterator[str]:
         yield url
     finally:
         get_engine(url).dispose()
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         admin.close()
 
 
@@ -168,9 +194,29 @@ def test_postgres_demo_organisation_and_sign_in_work(pg_url: str, lines_dir: Pat
             # then
             assert result.actor.code == "gm.onay"
             assert auth.resolve_session(db, result.token).user_id == result.actor.user_id
-            limits = db.exec(sa.select(AuthorityLimit).where(AuthorityLimit.user_id == result.actor.user_id)).all()
+            limits = db.exec(
+                sa.select(AuthorityLimit).where(AuthorityLimit.user_id == result.actor.user_id)
+            ).all()
             assert sorted((lim[0].line_code, str(lim[0].quote_limit)) for lim in limits) == [
                 (line, "100000000.00") for line in LINE_CODES
             ]
     finally:
         get_engine.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
+def test_unreachable_postgres_fails_on_ci_and_skips_elsewhere(monkeypatch, ci: str, outcome: type):
+    # given nothing listens on the port
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    monkeypatch.setattr(sys.modules[__name__], "PG_PORT", closed_port)
+    monkeypatch.setenv("CI", ci)
+    # when / then
+    with pytest.raises(outcome) as exc:
+        _pg_admin()
+    assert f"127.0.0.1:{closed_port}/test unreachable" in str(exc.value)

@@ -66,87 +66,151 @@ def _check_list_events(db: Session, result: Page) -> None:
 
 SERVICES: tuple[Service, ...] = (
     Service(
-        "users.list_users", "user.manage",
-        lambda db, a: user_services.list_users(db, a, "", 1, 100), None, _check_list_users,
+        "users.list_users",
+        "user.manage",
+        lambda db, a: user_services.list_users(db, a, "", 1, 100),
+        None,
+        _check_list_users,
     ),
     Service(
-        "users.get_user", "user.manage",
-        lambda db, a: user_services.get_user(db, a, _target(db)), None,
+        "users.get_user",
+        "user.manage",
+        lambda db, a: user_services.get_user(db, a, _target(db)),
+        None,
         lambda db, r: assert_equal(r.code, "sube.ankara"),
     ),
     Service(
-        "users.create_user", "user.manage",
+        "users.create_user",
+        "user.manage",
         lambda db, a: user_services.create_user(
-            db, a, code="yeni.kullanici", name="Yeni Kullanıcı", office_id=office_of(db, "GM").id,
-            role="manager", password="Yeni.2026x", email="yeni@iztim.example",
+            db,
+            a,
+            code="yeni.kullanici",
+            name="Yeni Kullanıcı",
+            office_id=office_of(db, "GM").id,
+            role="manager",
+            password="Yeni.2026x",
+            email="yeni@iztim.example",
         ),
-        "user.create", lambda db, r: assert_equal(user_of(db, "yeni.kullanici").id, r.id),
+        "user.create",
+        lambda db, r: assert_equal(user_of(db, "yeni.kullanici").id, r.id),
     ),
     Service(
-        "users.update_user", "user.manage",
+        "users.update_user",
+        "user.manage",
         lambda db, a: user_services.update_user(
-            db, a, _target(db), name="Ankara Operasyon", email="ankara@iztim.example",
-            office_id=office_of(db, "S-ANKARA").id, view_scope="office", lang="en",
+            db,
+            a,
+            _target(db),
+            name="Ankara Operasyon",
+            email="ankara@iztim.example",
+            office_id=office_of(db, "S-ANKARA").id,
+            view_scope="office",
+            lang="en",
         ),
-        "user.update", lambda db, r: assert_equal((r.name, r.view_scope, r.lang), ("Ankara Operasyon", "office", "en")),
+        "user.update",
+        lambda db, r: assert_equal(
+            (r.name, r.view_scope, r.lang), ("Ankara Operasyon", "office", "en")
+        ),
     ),
     Service(
-        "users.set_permissions", "user.manage",
-        lambda db, a: user_services.set_permissions(db, a, _target(db), ["quote.view", "policy.view"]),
-        "user.permissions", lambda db, r: assert_equal(r.permissions, ("policy.view", "quote.view")),
+        "users.set_permissions",
+        "user.manage",
+        lambda db, a: user_services.set_permissions(
+            db, a, _target(db), ["quote.view", "policy.view"]
+        ),
+        "user.permissions",
+        lambda db, r: assert_equal(r.permissions, ("policy.view", "quote.view")),
     ),
     Service(
-        "users.apply_role", "user.manage",
+        "users.apply_role",
+        "user.manage",
         lambda db, a: user_services.apply_role(db, a, _target(db), "manager"),
-        "user.role", lambda db, r: assert_equal((r.role, r.permissions), ("manager", tuple(sorted(ROLES["manager"].permissions)))),
-    ),
-    Service(
-        "users.set_active", "user.manage",
-        lambda db, a: user_services.set_active(db, a, _target(db), False),
-        "user.disable", lambda db, r: assert_equal(r.active, False),
-    ),
-    Service(
-        "users.unlock", "user.manage",
-        lambda db, a: user_services.unlock(db, a, _target(db)),
-        "user.unlock", lambda db, r: assert_equal((r.locked, user_of(db, "sube.ankara").locked), (False, False)),
-    ),
-    Service(
-        "users.reset_password", "user.manage",
-        lambda db, a: user_services.reset_password(db, a, _target(db)),
-        "user.password_reset", lambda db, r: assert_equal((len(r), user_of(db, "sube.ankara").must_change_password), (10, True)),
-    ),
-    Service(
-        "users.set_limit", "user.manage",
-        lambda db, a: user_services.set_limit(db, a, _target(db), "kasko", "1.000.000,00", "2.000.000,00"),
-        "user.limit", lambda db, r: assert_equal([(x.line_code, str(x.quote_limit), str(x.policy_limit)) for x in r.limits][0], ("kasko", "1000000.00", "2000000.00")),
-    ),
-    Service(
-        "users.remove_limit", "user.manage",
-        lambda db, a: user_services.remove_limit(db, a, _target(db), "konut"),
-        "user.limit_remove", lambda db, r: assert_equal([x.line_code for x in r.limits], ["kasko"]),
-    ),
-    Service(
-        "organisation.create_office", "user.manage",
-        lambda db, a: office_services.create_office(
-            db, a, code="S-IZMIR", name="İzmir Şube", kind="branch", parent_id=office_of(db, "B-MARMARA").id,
+        "user.role",
+        lambda db, r: assert_equal(
+            (r.role, r.permissions), ("manager", tuple(sorted(ROLES["manager"].permissions)))
         ),
-        "office.create", lambda db, r: assert_equal((r.code, r.depth, r.parent_name), ("S-IZMIR", 2, "Marmara Bölge Müdürlüğü")),
     ),
     Service(
-        "organisation.update_office", "user.manage",
-        lambda db, a: office_services.update_office(db, a, office_of(db, "S-BURSA").id, name="Bursa Şube Müdürlüğü", active=True),
-        "office.update", lambda db, r: assert_equal(office_of(db, "S-BURSA").name, "Bursa Şube Müdürlüğü"),
+        "users.set_active",
+        "user.manage",
+        lambda db, a: user_services.set_active(db, a, _target(db), False),
+        "user.disable",
+        lambda db, r: assert_equal(r.active, False),
     ),
     Service(
-        "audit.list_events", "audit.view",
-        lambda db, a: audit_services.list_events(db, a, audit_services.AuditFilter(), 1, 200), None, _check_list_events,
+        "users.unlock",
+        "user.manage",
+        lambda db, a: user_services.unlock(db, a, _target(db)),
+        "user.unlock",
+        lambda db, r: assert_equal((r.locked, user_of(db, "sube.ankara").locked), (False, False)),
+    ),
+    Service(
+        "users.reset_password",
+        "user.manage",
+        lambda db, a: user_services.reset_password(db, a, _target(db)),
+        "user.password_reset",
+        lambda db, r: assert_equal(
+            (len(r), user_of(db, "sube.ankara").must_change_password), (10, True)
+        ),
+    ),
+    Service(
+        "users.set_limit",
+        "user.manage",
+        lambda db, a: user_services.set_limit(
+            db, a, _target(db), "kasko", "1.000.000,00", "2.000.000,00"
+        ),
+        "user.limit",
+        lambda db, r: assert_equal(
+            [(x.line_code, str(x.quote_limit), str(x.policy_limit)) for x in r.limits][0],
+            ("kasko", "1000000.00", "2000000.00"),
+        ),
+    ),
+    Service(
+        "users.remove_limit",
+        "user.manage",
+        lambda db, a: user_services.remove_limit(db, a, _target(db), "konut"),
+        "user.limit_remove",
+        lambda db, r: assert_equal([x.line_code for x in r.limits], ["kasko"]),
+    ),
+    Service(
+        "organisation.create_office",
+        "user.manage",
+        lambda db, a: office_services.create_office(
+            db,
+            a,
+            code="S-IZMIR",
+            name="İzmir Şube",
+            kind="branch",
+            parent_id=office_of(db, "B-MARMARA").id,
+        ),
+        "office.create",
+        lambda db, r: assert_equal(
+            (r.code, r.depth, r.parent_name), ("S-IZMIR", 2, "Marmara Bölge Müdürlüğü")
+        ),
+    ),
+    Service(
+        "organisation.update_office",
+        "user.manage",
+        lambda db, a: office_services.update_office(
+            db, a, office_of(db, "S-BURSA").id, name="Bursa Şube Müdürlüğü", active=True
+        ),
+        "office.update",
+        lambda db, r: assert_equal(office_of(db, "S-BURSA").name, "Bursa Şube Müdürlüğü"),
+    ),
+    Service(
+        "audit.list_events",
+        "audit.view",
+        lambda db, a: audit_services.list_events(db, a, audit_services.AuditFilter(), 1, 200),
+        None,
+        _check_list_events,
     ),
 )
 
 # Functions taking an actor that are deliberately not permission-gated, with the reason.
 NOT_GATED = {
     "audit.record": "the audit writer, called inside other services' transactions",
-    "organisation.list_offices": "everyone sees at least their own office; filtered by permission inside",
+    "organisation.list_offices": "everyone sees their own office; filtered inside",
     "users.set_own_language": "a user's own preference",
     "auth.change_password": "a user's own password, proven by the current one",
     "auth.must_change_password": "a user's own flag",
@@ -233,15 +297,21 @@ def test_role_against_service(role: str, service: Service, matrix_url: str):
 # ---------------------------------------------------------------- agencies
 
 
-def test_agency_user_with_forbidden_grants_in_the_database_still_cannot_use_them(demo_url: str, demo_db: Session):
-    # given acente.a1 with every agency-forbidden permission and scope "all" written straight to the DB
+def test_agency_user_with_forbidden_grants_in_the_database_still_cannot_use_them(
+    demo_url: str, demo_db: Session
+):
+    # given acente.a1 with every agency-forbidden grant and scope "all" written straight to the DB
     user = user_of(demo_db, "acente.a1")
     for code in sorted(AGENCY_FORBIDDEN):
         demo_db.add(UserPermission(user_id=user.id, permission=code))
     user.view_scope = Scope.ALL.value
     demo_db.add(user)
     demo_db.commit()
-    granted = set(demo_db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all())
+    granted = set(
+        demo_db.exec(
+            select(UserPermission.permission).where(UserPermission.user_id == user.id)
+        ).all()
+    )
     assert granted == set(ROLES["agency_user"].permissions) | AGENCY_FORBIDDEN
 
     # when the actor is built (directly and through a real sign-in)
@@ -278,15 +348,23 @@ def test_effective_permissions_drop_unknown_codes_and_agency_forbidden():
     granted = {"quote.create", "user.manage", "made.up"}
     assert effective_permissions(granted, is_agency=False) == {"quote.create", "user.manage"}
     assert effective_permissions(granted, is_agency=True) == {"quote.create"}
-    assert effective_permissions(PERMISSION_CODES, is_agency=True) == PERMISSION_CODES - AGENCY_FORBIDDEN
+    assert (
+        effective_permissions(PERMISSION_CODES, is_agency=True)
+        == PERMISSION_CODES - AGENCY_FORBIDDEN
+    )
 
 
 def test_agency_user_scope_stays_own_when_it_edits_it(demo_db: Session, admin):
     # given an agency user; when IT asks for scope "all"
     detail = user_services.update_user(
-        demo_db, admin, user_of(demo_db, "acente.b1").id, name="Acente B Kullanıcı 1",
-        email="acente.b1@iztim.example", office_id=office_of(demo_db, "A-ACENTE-B").id,
-        view_scope="all", lang="tr",
+        demo_db,
+        admin,
+        user_of(demo_db, "acente.b1").id,
+        name="Acente B Kullanıcı 1",
+        email="acente.b1@iztim.example",
+        office_id=office_of(demo_db, "A-ACENTE-B").id,
+        view_scope="all",
+        lang="tr",
     )
     # then it is stored as own records
     assert detail.view_scope == "own"

@@ -48,7 +48,11 @@ def throttle_row(db: Session, key: str) -> SignInThrottle | None:
 
 def sessions_of(db: Session, user_id: int) -> list[UserSession]:
     db.expire_all()
-    return list(db.exec(select(UserSession).where(UserSession.user_id == user_id).order_by(UserSession.id)).all())
+    return list(
+        db.exec(
+            select(UserSession).where(UserSession.user_id == user_id).order_by(UserSession.id)
+        ).all()
+    )
 
 
 @pytest.fixture
@@ -65,7 +69,11 @@ def test_sign_in_opens_a_session_stored_as_a_token_hash(demo_url: str, demo_db: 
     # when (the code is case-insensitive)
     result = auth.sign_in(demo_db, "  Sube.Ankara ", DEMO_PASSWORD, now=t0)
     # then
-    assert (result.actor.code, result.actor.user_id, result.must_change_password) == (CODE, user.id, False)
+    assert (result.actor.code, result.actor.user_id, result.must_change_password) == (
+        CODE,
+        user.id,
+        False,
+    )
     assert result.actor.permissions == ROLES["branch_staff"].permissions
     assert len(result.token) >= 40
     [session] = sessions_of(demo_db, user.id)
@@ -74,7 +82,12 @@ def test_sign_in_opens_a_session_stored_as_a_token_hash(demo_url: str, demo_db: 
     assert (session.created_at, session.last_seen_at, session.ended_at) == (t0, t0, None)
     assert auth.resolve_session(demo_db, result.token, now=t0).user_id == user.id
     [event] = audit_since(demo_db, last)
-    assert (event.action, event.actor_code, event.actor_id, event.entity_id) == ("auth.sign_in", CODE, user.id, str(user.id))
+    assert (event.action, event.actor_code, event.actor_id, event.entity_id) == (
+        "auth.sign_in",
+        CODE,
+        user.id,
+        str(user.id),
+    )
 
 
 def test_wrong_password_and_unknown_code_give_the_same_message(demo_db: Session, t0):
@@ -84,7 +97,9 @@ def test_wrong_password_and_unknown_code_give_the_same_message(demo_db: Session,
     assert wrong.code == unknown.code == empty.code == "auth.failed"
     assert i18n.error_text(wrong, "tr") == "Kullanıcı kodu veya şifre hatalı."
     assert i18n.error_text(unknown, "en") == "Wrong user code or password."
-    assert [e.action for e in audit_events(demo_db, "auth.sign_in_failed")] == ["auth.sign_in_failed"] * 2
+    assert [e.action for e in audit_events(demo_db, "auth.sign_in_failed")] == [
+        "auth.sign_in_failed"
+    ] * 2
     assert sessions_of(demo_db, user_of(demo_db, CODE).id) == []
 
 
@@ -101,7 +116,9 @@ def test_throttled_after_three_failures_without_checking_the_password(
     # when the right password comes 4 s later
     checked: list[str] = []
     real_verify = passwords.verify_password
-    monkeypatch.setattr(passwords, "verify_password", lambda p, h: checked.append(p) or real_verify(p, h))
+    monkeypatch.setattr(
+        passwords, "verify_password", lambda p, h: checked.append(p) or real_verify(p, h)
+    )
     before = snapshot(demo_url)
     error = refused(demo_db, CODE, DEMO_PASSWORD, t0 + timedelta(seconds=4))
     # then it is refused unread, and nothing changed (no session, no failure counted)
@@ -122,8 +139,13 @@ def test_waits_double_after_each_further_failure(demo_db: Session, t0):
         refused(demo_db, CODE, "Yanlis.2026", t0)
     refused(demo_db, CODE, "Yanlis.2026", t0 + timedelta(seconds=5))  # 4th: wait 10 s
     assert throttle_row(demo_db, CODE).blocked_until == t0 + timedelta(seconds=15)
-    assert refused(demo_db, CODE, DEMO_PASSWORD, t0 + timedelta(seconds=14)).code == "auth.throttled"
-    assert auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0 + timedelta(seconds=15)).actor.code == CODE
+    assert (
+        refused(demo_db, CODE, DEMO_PASSWORD, t0 + timedelta(seconds=14)).code == "auth.throttled"
+    )
+    assert (
+        auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0 + timedelta(seconds=15)).actor.code
+        == CODE
+    )
 
 
 def test_unknown_user_codes_are_throttled_too(demo_url: str, demo_db: Session, t0):
@@ -156,7 +178,9 @@ def test_locked_after_five_failures_until_it_unlocks(demo_url: str, demo_db: Ses
     before = snapshot(demo_url)
     error = refused(demo_db, CODE, DEMO_PASSWORD, t0 + timedelta(minutes=10))
     assert error.code == "auth.locked"
-    assert i18n.error_text(error, "tr").startswith("Hesabınız hatalı denemeler nedeniyle kilitlendi.")
+    assert i18n.error_text(error, "tr").startswith(
+        "Hesabınız hatalı denemeler nedeniyle kilitlendi."
+    )
     assert snapshot(demo_url) == before
     assert sessions_of(demo_db, user.id) == []
 
@@ -170,15 +194,22 @@ def test_locked_after_five_failures_until_it_unlocks(demo_url: str, demo_db: Ses
 
     # and the audit trail tells who, when, before and after
     failed = audit_events(demo_db, "auth.sign_in_failed")
-    assert [(e.actor_code, e.actor_id, e.entity_type, e.entity_id, e.before, e.after) for e in failed] == [
-        (CODE, None, "user", str(user.id), None, {"failures": n}) for n in range(1, 6)
-    ]
+    assert [
+        (e.actor_code, e.actor_id, e.entity_type, e.entity_id, e.before, e.after) for e in failed
+    ] == [(CODE, None, "user", str(user.id), None, {"failures": n}) for n in range(1, 6)]
     [locked] = audit_events(demo_db, "auth.locked")
     assert (locked.actor_code, locked.entity_id, locked.before, locked.after) == (
-        CODE, str(user.id), {"locked": False}, {"locked": True},
+        CODE,
+        str(user.id),
+        {"locked": False},
+        {"locked": True},
     )
     [unlocked] = audit_events(demo_db, "user.unlock")
-    assert (unlocked.actor_code, unlocked.actor_id, unlocked.entity_id) == ("bt.admin", admin.user_id, str(user.id))
+    assert (unlocked.actor_code, unlocked.actor_id, unlocked.entity_id) == (
+        "bt.admin",
+        admin.user_id,
+        str(user.id),
+    )
     assert unlocked.before == {**snapshot_before_lock, "locked": True}
     assert unlocked.after == {**snapshot_before_lock, "locked": False}
     for event in (*failed, locked, unlocked):
@@ -225,7 +256,11 @@ def test_sign_out_ends_the_session(demo_db: Session, t0):
     [session] = sessions_of(demo_db, result.actor.user_id)
     assert session.ended_at == t0 + timedelta(minutes=1)
     [event] = audit_since(demo_db, last)
-    assert (event.action, event.actor_code, event.entity_id) == ("auth.sign_out", CODE, str(result.actor.user_id))
+    assert (event.action, event.actor_code, event.entity_id) == (
+        "auth.sign_out",
+        CODE,
+        str(result.actor.user_id),
+    )
     # signing out twice, or with nonsense, changes nothing more
     auth.sign_out(demo_db, result.token)
     auth.sign_out(demo_db, "forged")
@@ -255,7 +290,10 @@ def test_disabling_ends_open_sessions(demo_db: Session, admin, t0):
     result = auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0)
     other = auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0)
     users.set_active(demo_db, admin, result.actor.user_id, False)
-    assert [s.ended_at is not None for s in sessions_of(demo_db, result.actor.user_id)] == [True, True]
+    assert [s.ended_at is not None for s in sessions_of(demo_db, result.actor.user_id)] == [
+        True,
+        True,
+    ]
     # re-enabling does not revive them
     users.set_active(demo_db, admin, result.actor.user_id, True)
     assert auth.resolve_session(demo_db, result.token, now=t0) is None
@@ -317,7 +355,12 @@ def test_password_change_replaces_the_hash(demo_db: Session):
     assert refused(demo_db, CODE, DEMO_PASSWORD, None).code == "auth.failed"
     assert auth.sign_in(demo_db, CODE, "Yeni.Parola.2026").actor.code == CODE
     [event] = [e for e in audit_since(demo_db, last) if e.action == "user.password_change"]
-    assert (event.actor_code, event.entity_id, event.before, event.after) == (CODE, str(user.id), None, None)
+    assert (event.actor_code, event.entity_id, event.before, event.after) == (
+        CODE,
+        str(user.id),
+        None,
+        None,
+    )
 
 
 def test_reset_password_forces_a_change_at_next_sign_in(demo_db: Session, admin, t0):
@@ -342,21 +385,39 @@ def test_reset_password_clears_a_lock(demo_db: Session, admin, t0):
         refused(demo_db, CODE, "Yanlis.2026", at)
     temporary = users.reset_password(demo_db, admin, user_of(demo_db, CODE).id)
     assert user_of(demo_db, CODE).locked is False
-    assert auth.sign_in(demo_db, CODE, temporary, now=t0 + timedelta(seconds=16)).must_change_password is True
+    assert (
+        auth.sign_in(demo_db, CODE, temporary, now=t0 + timedelta(seconds=16)).must_change_password
+        is True
+    )
 
 
 def test_clear_passwords_are_stored_nowhere(demo_url: str, demo_db: Session, admin):
     # given a user created, signed in, changed and reset, with wrong attempts on the way
     office = office_of(demo_db, "S-BURSA")
     created = users.create_user(
-        demo_db, admin, code="bursa.yeni", name="Bursa Yeni", office_id=office.id,
-        role="branch_staff", password="Ilk.Parola.4821", email="bursa.yeni@iztim.example",
+        demo_db,
+        admin,
+        code="bursa.yeni",
+        name="Bursa Yeni",
+        office_id=office.id,
+        role="branch_staff",
+        password="Ilk.Parola.4821",
+        email="bursa.yeni@iztim.example",
     )
     refused(demo_db, "bursa.yeni", "Tahmin.Parola.77", None)
     result = auth.sign_in(demo_db, "bursa.yeni", "Ilk.Parola.4821")
-    auth.change_password(demo_db, result.actor, "Ilk.Parola.4821", "Ikinci.Parola.9090", "Ikinci.Parola.9090")
+    auth.change_password(
+        demo_db, result.actor, "Ilk.Parola.4821", "Ikinci.Parola.9090", "Ikinci.Parola.9090"
+    )
     temporary = users.reset_password(demo_db, admin, created.id)
-    clear = ["Ilk.Parola.4821", "Tahmin.Parola.77", "Ikinci.Parola.9090", temporary, DEMO_PASSWORD, result.token]
+    clear = [
+        "Ilk.Parola.4821",
+        "Tahmin.Parola.77",
+        "Ikinci.Parola.9090",
+        temporary,
+        DEMO_PASSWORD,
+        result.token,
+    ]
 
     # then the stored hash is pbkdf2_sha256 of the current password
     stored = user_of(demo_db, "bursa.yeni").password_hash

@@ -22,8 +22,13 @@ from tests.foundation.support import PBKDF2_PREFIX, office_of, snapshot, user_of
 
 OURS = (SessionState, AppState, UsersState)
 NEW_USER_FORM = {
-    "code": "yeni.kullanici", "name": "Yeni Kullanıcı", "office_id": "1", "role": "manager",
-    "password": "Yeni.Parola.1", "email": "yeni@iztim.example", "lang": "tr",
+    "code": "yeni.kullanici",
+    "name": "Yeni Kullanıcı",
+    "office_id": "1",
+    "role": "manager",
+    "password": "Yeni.Parola.1",
+    "email": "yeni@iztim.example",
+    "lang": "tr",
 }
 
 
@@ -87,8 +92,18 @@ def test_no_password_or_token_hash_reaches_the_browser(demo_db: Session, root: S
     # then the screen shows what it should …
     codes = sorted(demo_db.exec(select(User.code)).all())
     assert [r["code"] for r in users.rows] == codes
-    assert (users.selected["code"], users.selected["email"]) == ("acente.a1", "acente.a1@iztim.example")
-    assert users.selected_perms == ["payment.record", "policy.issue", "policy.view", "quote.create", "quote.view", "report.view"]
+    assert (users.selected["code"], users.selected["email"]) == (
+        "acente.a1",
+        "acente.a1@iztim.example",
+    )
+    assert users.selected_perms == [
+        "payment.record",
+        "policy.issue",
+        "policy.view",
+        "quote.create",
+        "quote.view",
+        "report.view",
+    ]
     assert [lim["line_code"] for lim in users.selected_limits] == ["kasko", "konut"]
 
     # … and no hash, salt or token hash of anyone is anywhere the browser can read
@@ -124,7 +139,9 @@ def test_temporary_password_is_shown_once_to_it_only(demo_db: Session, root: Sta
 
 
 @pytest.mark.parametrize("token", ["", "forged-token-0123456789abcdefghijklmnopqrstuvw", "x" * 300])
-def test_forged_token_changes_nothing_and_signs_the_state_out(demo_url: str, root: State, token: str):
+def test_forged_token_changes_nothing_and_signs_the_state_out(
+    demo_url: str, root: State, token: str
+):
     # given a tab whose token opens no session
     session = sub(root, SessionState)
     session.token = token
@@ -135,7 +152,12 @@ def test_forged_token_changes_nothing_and_signs_the_state_out(demo_url: str, roo
     users.load()
     # then nothing was written and the state is signed out, with no data
     assert snapshot(demo_url) == before
-    assert (session.signed_in, session.token, session.user_code, session.perms) == (False, "", "", [])
+    assert (session.signed_in, session.token, session.user_code, session.perms) == (
+        False,
+        "",
+        "",
+        [],
+    )
     assert (users.rows, users.selected, users.message) == ([], {}, "")
 
 
@@ -167,7 +189,9 @@ def test_signed_out_token_cannot_act(demo_url: str, root: State):
     assert session.signed_in is False
 
 
-def test_agency_user_gets_permission_denied_and_nothing_is_created(demo_url: str, demo_db: Session, root: State):
+def test_agency_user_gets_permission_denied_and_nothing_is_created(
+    demo_url: str, demo_db: Session, root: State
+):
     # given acente.a1 signed in
     session = sign_in(root, "acente.a1")
     assert session.is_agency is True
@@ -175,7 +199,9 @@ def test_agency_user_gets_permission_denied_and_nothing_is_created(demo_url: str
     users = sub(root, UsersState)
     before = snapshot(demo_url)
     # when the browser calls the user-creating handler anyway
-    users.create({**NEW_USER_FORM, "office_id": str(office_of(demo_db, "A-ACENTE-A").id), "role": "it_admin"})
+    users.create(
+        {**NEW_USER_FORM, "office_id": str(office_of(demo_db, "A-ACENTE-A").id), "role": "it_admin"}
+    )
     # then
     assert users.error == "Bu işlem için yetkiniz yok."
     assert users.message == ""
@@ -184,11 +210,18 @@ def test_agency_user_gets_permission_denied_and_nothing_is_created(demo_url: str
     assert demo_db.exec(select(User).where(User.code == "yeni.kullanici")).first() is None
     # and the users screen itself shows no data
     users.load()
-    assert (users.error, users.rows, users.total, users.selected) == ("Bu işlem için yetkiniz yok.", [], 0, {})
+    assert (users.error, users.rows, users.total, users.selected) == (
+        "Bu işlem için yetkiniz yok.",
+        [],
+        0,
+        {},
+    )
     assert all(option[1].endswith("(A-ACENTE-A)") for option in users.office_options)
 
 
-def test_next_user_on_the_same_tab_sees_none_of_the_previous_users_screen(demo_db: Session, root: State):
+def test_next_user_on_the_same_tab_sees_none_of_the_previous_users_screen(
+    demo_db: Session, root: State
+):
     # given bt.admin had the users screen open, then signed out on a shared computer
     session = sign_in(root, "bt.admin")
     users = sub(root, UsersState)
@@ -203,7 +236,12 @@ def test_next_user_on_the_same_tab_sees_none_of_the_previous_users_screen(demo_d
     users.load()
     # then none of the admin's data is left on the screen
     assert users.error == "Bu işlem için yetkiniz yok."
-    assert (users.rows, users.selected, users.selected_perms, users.selected_limits) == ([], {}, [], [])
+    assert (users.rows, users.selected, users.selected_perms, users.selected_limits) == (
+        [],
+        {},
+        [],
+        [],
+    )
     assert users.total == 0
     assert all(option[1].endswith("(A-ACENTE-A)") for option in users.office_options)
     for text in browser_payloads(root):  # (demo mode lists demo codes and names, never e-mails)

@@ -26,6 +26,7 @@ from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.rating import PriceResult, price
 from iztim_app.core.users.actor import Actor
+from iztim_app.i18n import translate
 
 QUOTE_SEQUENCE = "quote"
 FIRST_QUOTE_NUMBER = 1000001
@@ -90,6 +91,7 @@ class QuoteView:
     end_date: date
     values: dict[str, Any]
     tariff_version: int
+    tariff_version_id: int
     net_premium: Decimal
     taxes: dict[str, Decimal]
     gross_premium: Decimal
@@ -275,6 +277,7 @@ def save_quote(
     db.add(quote)
     db.flush()
     if original is not None:
+        previous_status = original.status  # the UPDATE below refreshes `original` in the session
         # Only one revision may supersede a quote, also when two are saved at once.
         taken = db.execute(
             sa.update(Quote)
@@ -285,7 +288,7 @@ def save_quote(
             db.rollback()
             raise Conflict("quote.already_superseded", number=original.number)
         audit_log.record(db, actor, "quote.supersede", "quote", original.number,
-                         {"status": original.status}, {"status": QuoteStatus.SUPERSEDED.value, "superseded_by": quote.number})
+                         {"status": previous_status}, {"status": QuoteStatus.SUPERSEDED.value, "superseded_by": quote.number})
     audit_log.record(db, actor, "quote.create", "quote", quote.number, None, {
         "number": quote.number, "line": quote.line_code, "customer": customer.number,
         "sum_insured": sum_insured, "gross_premium": quote.gross_premium, "status": quote.status,
@@ -320,6 +323,7 @@ def _view(db: Session, quote: Quote, today: date) -> QuoteView:
         end_date=quote.end_date,
         values=dict(quote.values),
         tariff_version=version.number if version else 0,
+        tariff_version_id=quote.tariff_version_id,
         net_premium=quote.net_premium,
         taxes={code: Decimal(amount) for code, amount in quote.taxes.items()},
         gross_premium=quote.gross_premium,
@@ -374,7 +378,9 @@ def list_quotes(db: Session, actor: Actor, flt: QuoteFilter, page: int = 1, size
         if term.isdigit():
             query = query.where(sa.or_(Customer.number == int(term), Customer.national_id == term))
         else:
-            query = query.where(sa.func.lower(Customer.name).like(f"%{_fold(term)}%"))
+            # name_search is the name folded the Turkish way; SQLite's lower() folds ASCII only.
+            pattern = f"%{_fold(term)}%"
+            query = query.where(sa.or_(Customer.name_search.like(pattern), sa.func.lower(Customer.name).like(pattern)))
     if flt.line_code:
         query = query.where(Quote.line_code == flt.line_code)
     if flt.status == "expired":
@@ -503,3 +509,44 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
                  round2(Decimal(str(gross))), int(appr or 0))
         for line, kind, count, si, net, gross, appr in db.exec(query).all()
     ]
+
+
+# ------------------------------------------------------------------ printing
+
+
+def field_rows(db: Session, view: QuoteView, lang: str) -> list[tuple[str, str]]:
+    """The line's own fields of a quote as label → readable value, in form order."""
+    tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
+    line = tariff.lines.get(view.line_code)
+    if line is None:
+        return [(k, str(v)) for k, v in view.values.items()]
+    rows: list[tuple[str, str]] = []
+    for f in line.fields:
+        if f.name not in view.values:
+            continue
+        raw = str(view.values[f.name])
+        choice = next((c for c in line.choices_for(f.name) if c.value == raw), None)
+        if choice is not None:
+            raw = choice.label(lang)
+        elif f.type == "boolean":
+            raw = translate("common.yes" if raw == "yes" else "common.no", lang)
+        elif f.type == "date":
+            try:
+                raw = clock.format_date(date.fromisoformat(raw))
+            except ValueError:
+                pass
+        rows.append((f.label(lang), raw))
+    return rows
+
+
+def quote_document(db: Session, actor: Actor, number, lang: str = "tr", today: date | None = None) -> tuple[str, bytes]:  # noqa: ANN001
+    """The PDF of an approved, unexpired quote; awaiting or expired quotes are never printed."""
+    from iztim_app.core.documents.quote_pdf import render_quote
+
+    view = get_quote(db, actor, number, today=today)
+    if not view.can_print:
+        raise Conflict("quote.not_printable")
+    tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
+    line = tariff.lines.get(view.line_code)
+    name = line.line.name(lang) if line else view.line_code
+    return f"teklif-{view.number}.pdf", render_quote(view, name, field_rows(db, view, lang), lang)

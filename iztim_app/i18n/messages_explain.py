@@ -1,0 +1,22 @@
+"""Rating worksheet (hesap dökümü) in words."""
+
+MESSAGES = {
+    "explain.step.rate": ("Baz prim", "Base premium"),
+    "explain.step.factor": ("Çarpan", "Factor"),
+    "explain.step.short_rate": ("Kısa süre", "Short term"),
+    "explain.step.net": ("Net prim", "Net premium"),
+    "explain.step.tax": ("Vergi", "Tax"),
+    "explain.step.gross": ("Brüt prim", "Gross premium"),
+    "explain.rate": (
+        "Oran tablosu satır {row} (grup {group}; {keys}): {sum_insured} × ‰{rate} + {fixed} sabit",
+        "Rate table row {row} (group {group}; {keys}): {sum_insured} × {rate}‰ + {fixed} fixed",
+    ),
+    "explain.factor": (
+        "{factor}: {field} = {value} → satır {row} ({band}) × {multiplier}",
+        "{factor}: {field} = {value} → row {row} ({band}) × {multiplier}",
+    ),
+    "explain.short_rate": ("{days} günlük süre: yıllık primin %{percent}'i", "{days}-day term: {percent}% of the annual premium"),
+    "explain.net": ("Yuvarlanmış net prim ({raw})", "Rounded net premium ({raw})"),
+    "explain.net_min": ("Hesaplanan {raw} asgari primin altında: asgari prim {min} uygulandı", "Computed {raw} is below the minimum: minimum premium {min} applied"),
+    "explain.gross": ("Net prim {net} + vergiler {taxes}", "Net premium {net} + taxes {taxes}"),
+}

@@ -1,0 +1,72 @@
+"""Quote DTOs turned into the plain string dicts the screens show."""
+
+from __future__ import annotations
+
+from iztim_app import i18n
+from iztim_app.core import clock
+from iztim_app.core.money import format_try
+from iztim_app.core.quotes.services import QuoteRow, QuoteView
+from iztim_app.core.tariffs.explain import explain
+
+STATUS_COLORS = {
+    "approved": "green",
+    "awaiting_approval": "amber",
+    "rejected": "red",
+    "superseded": "gray",
+    "expired": "gray",
+}
+
+
+def row_dict(row: QuoteRow, lang: str, line_names: dict[str, str]) -> dict[str, str]:
+    return {
+        "number": str(row.number),
+        "date": clock.format_date(row.quote_date),
+        "line": line_names.get(row.line_code, row.line_code),
+        "customer": f"{row.customer_name} ({row.customer_number})",
+        "sum_insured": format_try(row.sum_insured),
+        "gross": format_try(row.gross_premium),
+        "status": row.status,
+        "status_text": i18n.translate(f"quote_status.{row.status}", lang),
+        "color": STATUS_COLORS.get(row.status, "gray"),
+        "prepared_by": row.prepared_by,
+        "channel": i18n.translate(f"channel.{row.channel}", lang),
+    }
+
+
+def view_dict(view: QuoteView, lang: str, line_names: dict[str, str]) -> dict[str, str]:
+    return {
+        "number": str(view.number),
+        "date": clock.format_date(view.quote_date),
+        "valid_until": clock.format_date(view.valid_until),
+        "line": line_names.get(view.line_code, view.line_code),
+        "line_code": view.line_code,
+        "customer": f"{view.customer_name} ({view.customer_number})",
+        "customer_kind": i18n.translate(f"kind.{view.customer_kind}", lang),
+        "customer_group": view.customer_group,
+        "sum_insured": format_try(view.sum_insured),
+        "period": f"{clock.format_date(view.start_date)} – {clock.format_date(view.end_date)}",
+        "net": format_try(view.net_premium),
+        "gross": format_try(view.gross_premium),
+        "status": view.status,
+        "status_text": i18n.translate(f"quote_status.{view.status}", lang),
+        "color": STATUS_COLORS.get(view.status, "gray"),
+        "channel": i18n.translate(f"channel.{view.channel}", lang),
+        "prepared_by": view.prepared_by,
+        "approved_by": view.approved_by or "",
+        "approved_at": clock.format_date(view.approved_at) if view.approved_at else "",
+        "rejected_by": view.rejected_by or "",
+        "rejection_reason": view.rejection_reason or "",
+        "revises": str(view.revises_number or ""),
+        "superseded_by": str(view.superseded_by_number or ""),
+        "can_print": "1" if view.can_print else "",
+        "awaiting": "1" if view.status == "awaiting_approval" else "",
+        "tariff_version": str(view.tariff_version),
+    }
+
+
+def taxes_rows(view: QuoteView) -> list[dict[str, str]]:
+    return [{"code": code, "amount": format_try(amount)} for code, amount in view.taxes.items()]
+
+
+def worksheet_rows(steps: list[dict], lang: str) -> list[dict[str, str]]:
+    return explain(steps, lang)

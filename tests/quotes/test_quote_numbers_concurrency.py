@@ -1,0 +1,315 @@
+"""Many users at the same moment: quote numbers stay unique, gapless and in commit order,
+and two approvers racing for one quote produce exactly one decision.
+
+Each test runs on a SQLite file (WAL, busy_timeout) and on PostgreSQL (a fresh database
+copied from a template built once; marked `postgres`: skipped when the server is not
+running, a failure when CI is set).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from psycopg import sql
+from sqlalchemy import event
+from sqlmodel import Session
+
+from iztim_app.core import schema
+from iztim_app.core.db import get_engine, session_scope
+from iztim_app.core.errors import Conflict
+from iztim_app.core.quotes import services as quotes
+from iztim_app.core.quotes.services import QuoteInput
+from iztim_app.core.users import services as users
+from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.permissions import ROLES
+from tests.foundation.support import actor_of, use_settings, user_of
+from tests.quotes.fixtures_customers import add_customer, tckn
+from tests.quotes.fixtures_db import SHIPPED, TODAY, load_organisation_and_tariff
+from tests.quotes.fixtures_quotes import OPERATOR, form, quote_audit
+
+THREADS = 20
+FIRST = 1000001
+PG_HOST, PG_PORT, PG_ADMIN_DB, PG_USER = "127.0.0.1", 5432, "test", "postgres"
+PREPARERS = (
+    "gm.onay",
+    "sube.istanbul",
+    "sube.ankara",
+    "acente.a1",
+    "acente.a2",
+    "acente.b1",
+    "acente.b2",
+    "acente.c1",
+)
+
+
+# ---------------------------------------------------------------- PostgreSQL databases
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _pg_admin() -> psycopg.Connection:
+    try:
+        return psycopg.connect(
+            host=PG_HOST,
+            port=PG_PORT,
+            dbname=PG_ADMIN_DB,
+            user=PG_USER,
+            autocommit=True,
+            connect_timeout=5,
+        )
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL at {PG_HOST}:{PG_PORT}/{PG_ADMIN_DB} unreachable: {exc}".strip()
+        if _ci():
+            pytest.fail(f"CI is set and {reason}")
+        pytest.skip(reason)
+
+
+def _pg_url(name: str) -> str:
+    return f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+
+def _drop(admin: psycopg.Connection, name: str) -> None:
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="module")
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database upgraded to head with the demo organisation and tariff v1."""
+    admin = _pg_admin()
+    name = f"iztim_quotes_tpl_{secrets.token_hex(4)}"
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = _pg_url(name)
+    try:
+        schema.upgrade(url)
+        get_engine(url).dispose()  # a template must have no open connections to be copied
+        with pytest.MonkeyPatch.context() as mp:
+            use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
+            with session_scope(url) as db:
+                load_organisation_and_tariff(db)
+            get_engine(url).dispose()
+            get_engine.cache_clear()
+        yield name
+    finally:
+        get_engine(url).dispose()
+        _drop(admin, name)
+        admin.close()
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A fresh database for this test, created (CREATE DATABASE … TEMPLATE) and dropped."""
+    admin = _pg_admin()
+    name = f"iztim_quotes_{secrets.token_hex(6)}"
+    admin.execute(
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(pg_template)
+        )
+    )
+    url = _pg_url(name)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        _drop(admin, name)
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -> str:
+    if request.param == "sqlite":
+        return sqlite_db_from(request.getfixturevalue("quotes_template"))
+    return request.getfixturevalue("pg_url")
+
+
+# ---------------------------------------------------------------- running threads at once
+
+
+@dataclass
+class Outcome:
+    results: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+def run_together(jobs: list[Callable[[Session], object]], url: str) -> Outcome:
+    """Each job in its own thread and session; all start at one barrier."""
+    barrier = threading.Barrier(len(jobs))
+    outcome = Outcome()
+    lock = threading.Lock()
+
+    def worker(job: Callable[[Session], object]) -> None:
+        try:
+            with session_scope(url) as db:
+                db.connection()  # connect before the barrier: the race is the service, not the pool
+                db.rollback()
+                barrier.wait(timeout=60)
+                result = job(db)
+            with lock:
+                outcome.results.append(result)
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            with lock:
+                outcome.errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    return outcome
+
+
+def _people(db: Session) -> dict[str, tuple[Actor, int]]:
+    """One customer per preparer, owned by them: (actor, customer id)."""
+    out = {}
+    for i, code in enumerate(PREPARERS):
+        owner = actor_of(db, code)
+        customer = add_customer(
+            db,
+            owner,
+            kind="individual",
+            national_id=tckn(f"{31 + i}5678912"),
+            name=f"Müşteri {code}",
+            group="bireysel",
+        )
+        out[code] = (owner, customer.id)
+    return out
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def test_quotes_saved_at_the_same_moment_get_distinct_gapless_numbers_in_commit_order(url: str):
+    # given 20 users' forms, filled in and priced once (the tariff is loaded and cached)
+    with session_scope(url) as db:
+        people = _people(db)
+        jobs_input: list[tuple[Actor, QuoteInput]] = []
+        for i in range(THREADS):
+            actor, customer_id = people[PREPARERS[i % len(PREPARERS)]]
+            jobs_input.append((actor, form("konut", customer_id, str(100000 + 1000 * i))))
+        quotes.preview(db, jobs_input[0][0], jobs_input[0][1], today=TODAY)
+    commits: dict[int, tuple[int, int]] = {}  # number → (before commit, after commit), monotonic ns
+    seen_gaps: list[list[int]] = []
+    snapshots = 0
+    done = threading.Event()
+
+    def job(actor: Actor, inp: QuoteInput) -> Callable[[Session], int]:
+        def run(db: Session) -> int:
+            times: list[int] = []
+            event.listen(db, "before_commit", lambda _s: times.append(time.monotonic_ns()))
+            event.listen(db, "after_commit", lambda _s: times.append(time.monotonic_ns()))
+            number = quotes.save_quote(db, actor, inp, today=TODAY).number
+            commits[number] = (times[0], times[1])
+            return number
+
+        return run
+
+    def observer() -> None:
+        """Another user refreshing the list meanwhile never sees a hole in the numbers."""
+        nonlocal snapshots
+        engine = get_engine(url)
+        while not done.is_set():
+            with engine.connect() as conn:
+                found = [
+                    n for (n,) in conn.execute(sa.text("SELECT number FROM quote ORDER BY number"))
+                ]
+            snapshots += 1
+            if found != list(range(FIRST, FIRST + len(found))):
+                seen_gaps.append(found)
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=observer)
+    watcher.start()
+    try:
+        # when all 20 save at once
+        outcome = run_together([job(a, i) for a, i in jobs_input], url)
+    finally:
+        done.set()
+        watcher.join(timeout=30)
+    # then 20 distinct numbers without gaps
+    assert outcome.errors == []
+    assert sorted(outcome.results) == list(range(FIRST, FIRST + THREADS))
+    # increasing in commit order: a higher number never finished committing before a lower one began
+    for low in commits:
+        for high in commits:
+            if low < high:
+                assert commits[high][1] > commits[low][0], (low, high)
+    assert seen_gaps == [] and snapshots > 0
+    with session_scope(url) as db:
+        assert (
+            db.exec(sa.text("SELECT last FROM number_sequence WHERE name = 'quote'")).one()[0]
+            == FIRST + THREADS - 1
+        )
+    assert sorted(int(a["entity_id"]) for a in quote_audit(url, "quote.create")) == list(
+        range(FIRST, FIRST + THREADS)
+    )
+
+
+# ---------------------------------------------------------------- one decision
+
+
+ROUNDS = 3
+
+
+def test_two_approvers_approving_one_quote_at_the_same_moment_make_one_decision(url: str):
+    # given İstanbul Şube's user may approve too (quote.approve, limit 2 500 000 on konut),
+    # and acente.a1 has home quotes of 2 000 000 awaiting approval
+    with session_scope(url) as db:
+        branch = user_of(db, "sube.istanbul")
+        users.set_permissions(
+            db, OPERATOR, branch.id, ROLES["branch_staff"].permissions | {"quote.approve"}
+        )
+        approvers = [actor_of(db, "gm.onay"), actor_of(db, "sube.istanbul")]
+        a1, customer_id = _people(db)["acente.a1"]
+        waiting = [
+            quotes.save_quote(db, a1, form("konut", customer_id, "2000000"), today=TODAY).number
+            for _ in range(ROUNDS)
+        ]
+    for number in waiting:
+        # when both approve it at once
+        outcome = run_together(
+            [
+                lambda db, who=who, number=number: quotes.approve(db, who, number, today=TODAY)
+                for who in approvers
+            ],
+            url,
+        )
+        # then exactly one succeeds, the other is told it was already decided
+        assert len(outcome.results) == 1, outcome.errors
+        assert [(type(e), e.code, e.params) for e in outcome.errors] == [
+            (Conflict, "quote.already_decided", {"number": number, "status": "approved"})
+        ]
+        winner = outcome.results[0].approved_by
+        assert winner in {"gm.onay", "sube.istanbul"}
+        decisions = [a for a in quote_audit(url, "quote.approve") if a["entity_id"] == str(number)]
+        assert [a["actor_code"] for a in decisions] == [winner]
+        with session_scope(url) as db:
+            view = quotes.get_quote(db, approvers[0], number, today=TODAY)
+        assert (view.status, view.approved_by) == ("approved", winner)
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
+def test_unreachable_postgres_fails_on_ci_and_skips_elsewhere(monkeypatch, ci: str, outcome: type):
+    import socket
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    monkeypatch.setattr(sys.modules[__name__], "PG_PORT", closed_port)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome) as exc:
+        _pg_admin()
+    assert f"127.0.0.1:{closed_port}/test unreachable" in str(exc.value)
