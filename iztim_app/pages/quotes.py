@@ -395,7 +395,7 @@ def quote_stats_page() -> rx.Component:
             rx.recharts.bar(data_key="individual", name="Bireysel", fill="#4455cc", stack_id="a"),
             rx.recharts.bar(data_key="corporate", name="Kurumsal", fill="#e8a33d", stack_id="a"),
             rx.recharts.x_axis(data_key="line"),
-            rx.recharts.y_axis(),
+            rx.recharts.y_axis(width=100),
             rx.recharts.legend(),
             rx.recharts.graphing_tooltip(),
             data=ST.chart,

@@ -43,11 +43,12 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     agent.get_by_label("Ad soyad / Unvan").fill("Mehmet Öztürk")
     agent.get_by_label("Telefon").fill("0532 123 45 67")
     agent.get_by_label("Müşteri grubu", exact=True).select_option("bireysel")
-    agent.locator("form").filter(has=agent.get_by_label("TCKN / VKN")).get_by_role("button", name="Kaydet").click()
-    expect(agent.get_by_text("Geçersiz T.C. kimlik numarası.")).to_be_visible()
+    customer_form = agent.locator("form").filter(has=agent.get_by_label("TCKN / VKN"))
+    customer_form.get_by_role("button", name="Kaydet").click()
+    expect(customer_form.get_by_role("alert")).to_have_text("Geçersiz T.C. kimlik numarası.")
     shot(agent, "1-invalid-tckn")
     agent.get_by_label("TCKN / VKN").fill("10000000146")
-    agent.locator("form").filter(has=agent.get_by_label("TCKN / VKN")).get_by_role("button", name="Kaydet").click()
+    customer_form.get_by_role("button", name="Kaydet").click()
     expect(agent.get_by_test_id("selected-customer")).to_contain_text("Mehmet Öztürk")
     # Agency users without the right see the national id masked.
     expect(agent.get_by_test_id("selected-customer")).to_contain_text("100******46")
@@ -113,3 +114,21 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     shot(agent, "7-revision")
     agent.get_by_role("link", name=number).click()
     expect(agent.get_by_test_id("quote-status")).to_have_text("Revize edildi")
+
+
+def test_quote_statistics_show_a_table_and_a_chart(app, new_page, shot):
+    page = new_page()
+    page.goto(app.url + "/teklifler/istatistik")
+    sign_in(page, "gm.mudur")
+    expect_signed_in(page, "gm.mudur")
+    table = page.get_by_test_id("stats-table")
+    expect(table.get_by_role("row").filter(has_text="Kasko Sigortası").first).to_be_visible()
+    expect(table.get_by_role("row").filter(has_text="Toplam")).to_contain_text("₺")
+    expect(page.locator(".recharts-surface").first).to_be_visible()
+    shot(page, "stats")
+    # A backwards date range is refused with a message beside the field.
+    page.get_by_label("Başlangıç tarihi").fill("2026-11-20")
+    page.get_by_label("Bitiş tarihi").fill("2026-11-01")
+    page.get_by_role("button", name="Göster").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Bitiş tarihi başlangıç tarihinden önce olamaz.")
+    expect(table.get_by_role("row")).to_have_count(1)  # the heading row only
