@@ -51,6 +51,8 @@ MESSAGES = {
     "quote.stats": ("Teklif istatistikleri", "Quote statistics"),
     "quote.stats_count": ("Adet", "Count"),
     "quote.stats_approved": ("Onaylı", "Approved"),
+    "quote.stats_converted": ("Poliçeye dönüşen", "Became policies"),
+    "quote.stats_rate": ("Dönüşüm oranı", "Conversion rate"),
     "quote.kind": ("Müşteri türü", "Customer kind"),
     "quote.total": ("Toplam", "Total"),
     "quote.show": ("Göster", "Show"),

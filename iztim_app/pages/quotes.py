@@ -376,7 +376,8 @@ def quote_form_page() -> rx.Component:
 
 def quote_stats_page() -> rx.Component:
     fe = ST.field_errors
-    headers = ["quote.line", "quote.kind", "quote.stats_count", "quote.stats_approved", "quote.sum_insured", "quote.net", "quote.gross"]
+    headers = ["quote.line", "quote.kind", "quote.stats_count", "quote.stats_approved", "quote.stats_converted",
+               "quote.stats_rate", "quote.sum_insured", "quote.net", "quote.gross"]
     return rx.vstack(
         page_title("quote.stats"),
         quote_tabs("stats"),
@@ -412,6 +413,8 @@ def quote_stats_page() -> rx.Component:
                         rx.table.cell(r["kind"]),
                         rx.table.cell(r["count"], class_name="iz-num"),
                         rx.table.cell(r["approved"], class_name="iz-num"),
+                        rx.table.cell(r["converted"], class_name="iz-num"),
+                        rx.table.cell(r["rate"], class_name="iz-num"),
                         rx.table.cell(r["sum_insured"], class_name="iz-num"),
                         rx.table.cell(r["net"], class_name="iz-num"),
                         rx.table.cell(r["gross"], class_name="iz-num"),
@@ -424,6 +427,8 @@ def quote_stats_page() -> rx.Component:
                         rx.table.cell(""),
                         rx.table.cell(ST.totals["count"], class_name="iz-num"),
                         rx.table.cell(ST.totals["approved"], class_name="iz-num"),
+                        rx.table.cell(ST.totals["converted"], class_name="iz-num"),
+                        rx.table.cell(ST.totals["rate"], class_name="iz-num"),
                         rx.table.cell(ST.totals["sum_insured"], class_name="iz-num"),
                         rx.table.cell(ST.totals["net"], class_name="iz-num"),
                         rx.table.cell(ST.totals["gross"], class_name="iz-num"),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from iztim_app.core.lines import known_lines
 from iztim_app.core.quotes import services as quotes
+from iztim_app.core.tariffs import versions
 from iztim_app.states.quote_views import taxes_rows, view_dict, worksheet_rows
 from iztim_app.states.session import AppState
 
@@ -24,19 +25,22 @@ class QuoteDetailState(AppState):
             view = quotes.get_quote(db, actor, number)
             lines = known_lines(db)
             rows = quotes.field_rows(db, view, lang)
+            tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
+            groups = {code: g.name(lang) for code, g in tariff.customer_groups.items()}
             can_decide = (
                 view.status == "awaiting_approval"
                 and actor.can("quote.approve")
                 and (actor.quote_limit(view.line_code) or -1) >= view.sum_insured
             )
-            return view, {c: li.name(lang) for c, li in lines.items()}, rows, can_decide
+            return view, {c: li.name(lang) for c, li in lines.items()}, groups, rows, can_decide
 
-        self.quote = {}
+        # Nothing of a quote shown before may stay when this one cannot be shown.
+        self.quote, self.values, self.taxes, self.worksheet, self.can_decide = {}, [], [], [], False
         ok, found = self._call(_get)
         if not ok:
             return
-        view, names, rows, can_decide = found
-        self.quote = view_dict(view, lang, names)
+        view, names, groups, rows, can_decide = found
+        self.quote = view_dict(view, lang, names, groups)
         self.values = [{"label": label, "value": value} for label, value in rows]
         self.taxes = taxes_rows(view)
         self.worksheet = worksheet_rows(view.worksheet, lang)
@@ -55,9 +59,12 @@ class QuoteDetailState(AppState):
     def approve(self):
         number = self.quote.get("number", "")
         ok, view = self._call(quotes.approve, number)
+        refused = self.error  # _show's own call clears messages: keep why approving failed
         self._show(number)
         if ok:
             self.message = self._text("quote.approved_msg", number=view.number)
+        elif refused and not self.error:
+            self.error = refused
 
     @rx.event
     def reject(self, form: dict):

@@ -9,10 +9,17 @@ import reflex as rx
 
 from iztim_app.core import clock
 from iztim_app.core.lines import known_lines
-from iztim_app.core.money import ZERO, format_try
+from iztim_app.core.money import ZERO, format_number, format_try
 from iztim_app.core.quotes import services as quotes
 from iztim_app.states.quote_list import parse_optional_date
 from iztim_app.states.session import AppState
+
+
+def _rate(part: int, whole: int) -> str:
+    """Conversion as `%12,5`, the Turkish way of writing a percentage."""
+    if not whole:
+        return "—"
+    return "%" + format_number(Decimal(part) * 100 / Decimal(whole), 1)
 
 
 class QuoteStatsState(AppState):
@@ -44,6 +51,8 @@ class QuoteStatsState(AppState):
                 "kind": self._text(f"kind.{r.customer_kind}"),
                 "count": str(r.count),
                 "approved": str(r.approved),
+                "converted": str(r.converted),
+                "rate": _rate(r.converted, r.count),
                 "sum_insured": format_try(r.sum_insured),
                 "net": format_try(r.net_premium),
                 "gross": format_try(r.gross_premium),
@@ -61,6 +70,8 @@ class QuoteStatsState(AppState):
         self.totals = {
             "count": str(sum(r.count for r in rows)),
             "approved": str(sum(r.approved for r in rows)),
+            "converted": str(sum(r.converted for r in rows)),
+            "rate": _rate(sum(r.converted for r in rows), sum(r.count for r in rows)),
             "sum_insured": format_try(sum((r.sum_insured for r in rows), ZERO)),
             "net": format_try(sum((r.net_premium for r in rows), ZERO)),
             "gross": format_try(sum((r.gross_premium for r in rows), ZERO)),

@@ -33,7 +33,7 @@ def row_dict(row: QuoteRow, lang: str, line_names: dict[str, str]) -> dict[str, 
     }
 
 
-def view_dict(view: QuoteView, lang: str, line_names: dict[str, str]) -> dict[str, str]:
+def view_dict(view: QuoteView, lang: str, line_names: dict[str, str], group_names: dict[str, str] | None = None) -> dict[str, str]:
     return {
         "number": str(view.number),
         "date": clock.format_date(view.quote_date),
@@ -42,7 +42,7 @@ def view_dict(view: QuoteView, lang: str, line_names: dict[str, str]) -> dict[st
         "line_code": view.line_code,
         "customer": f"{view.customer_name} ({view.customer_number})",
         "customer_kind": i18n.translate(f"kind.{view.customer_kind}", lang),
-        "customer_group": view.customer_group,
+        "customer_group": (group_names or {}).get(view.customer_group, view.customer_group),
         "sum_insured": format_try(view.sum_insured),
         "period": f"{clock.format_date(view.start_date)} – {clock.format_date(view.end_date)}",
         "net": format_try(view.net_premium),

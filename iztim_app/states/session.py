@@ -76,8 +76,29 @@ class SessionState(rx.State):
         self.perms = sorted(actor.permissions)
         self.must_change_password = must_change
 
+    def _forget_screens(self) -> None:
+        """Every screen state of this tab back to its defaults. The server keeps a tab's
+        screens and sends all of them whenever the page is (re)loaded: the next user of a
+        shared tab must not receive what the previous one had open. Form keys only grow
+        (see AppState._fresh_screen)."""
+        screens, stack = [], list(self.substates.values())
+        while stack:
+            screens.append(stack.pop())
+            stack.extend(screens[-1].substates.values())
+        counters = [
+            (s, name, getattr(s, name))
+            for s in screens
+            for name in type(s).__fields__
+            if name.endswith("_key")
+        ]
+        for substate in self.substates.values():
+            substate.reset()
+        for s, name, value in counters:
+            setattr(s, name, value + 1)
+
     def _signed_out(self, expired: bool = True) -> None:
         was_signed_in = self.signed_in
+        self._forget_screens()
         self._apply_actor(None)
         self.token = ""
         if expired and was_signed_in:
@@ -109,6 +130,7 @@ class SessionState(rx.State):
         except DomainError as exc:
             self.sign_in_error = i18n.error_text(exc, self.lang_pref)
             return
+        self._forget_screens()
         self.token = result.token
         self._apply_actor(result.actor, result.must_change_password)
         self.lang_pref = result.actor.lang

@@ -943,20 +943,29 @@ def test_statistics_count_and_sum_quotes_by_line_and_customer_kind(db: Session, 
     rows = quotes.statistics(db, who(db, "gm.onay"), day(-10), TODAY)
     assert rows == [
         # ferdi_kaza, kamu_personeli 0.54 ‰ × age 45 (1.15) = 621,00 + BSMV 31,05
-        StatsRow("ferdi_kaza", "individual", 1, D("1000000.00"), D("621.00"), D("652.05"), 1),
+        StatsRow("ferdi_kaza", "individual", 1, D("1000000.00"), D("621.00"), D("652.05"), 1, 0),
         # isyeri, büro, no earthquake: 3 000 000 × 0.60 ‰ = 1800,00 + 90,00 + 180,00 (rejected)
-        StatsRow("isyeri", "corporate", 1, D("3000000.00"), D("1800.00"), D("2070.00"), 0),
+        StatsRow("isyeri", "corporate", 1, D("3000000.00"), D("1800.00"), D("2070.00"), 0, 0),
         # kasko, hususi otomobil 28 ‰ × İstanbul 1.15 × no-claims step 3 0.60 × vehicle age 4 1.05
-        StatsRow("kasko", "corporate", 1, D("900000.00"), D("18257.40"), D("19170.27"), 0),
+        StatsRow("kasko", "corporate", 1, D("900000.00"), D("18257.40"), D("19170.27"), 0, 0),
         # konut: 400 000 (572,00 / 657,80, approved) + 1 000 000 (1300,00 / 1495,00, awaiting)
-        StatsRow("konut", "individual", 2, D("1400000.00"), D("1872.00"), D("2152.80"), 1),
+        StatsRow("konut", "individual", 2, D("1400000.00"), D("1872.00"), D("2152.80"), 1, 0),
         # trafik, otomobil İstanbul fixed 9600,00 + THGF 480 + GHP 192 + BSMV 480
-        StatsRow("trafik", "individual", 1, D("300000.00"), D("9600.00"), D("10752.00"), 1),
+        StatsRow("trafik", "individual", 1, D("300000.00"), D("9600.00"), D("10752.00"), 1, 0),
     ]
     assert quotes.statistics(db, who(db, "gm.onay"), day(-12), day(-12)) == [
-        StatsRow("konut", "individual", 1, D("1000000.00"), D("1300.00"), D("1495.00"), 1)
+        StatsRow("konut", "individual", 1, D("1000000.00"), D("1300.00"), D("1495.00"), 1, 0)
     ]
     assert quotes.statistics(db, who(db, "gm.onay"), day(1), day(30)) == []
+
+
+def test_statistics_count_quotes_that_became_policies(db: Session, quote_book: Book):
+    # Issuing a policy links it to its quote; only that link changes on the saved quote.
+    quote = db.exec(select(Quote).where(Quote.number == quote_book.gm_home)).one()
+    quote.policy_number = 5000001
+    db.commit()
+    rows = quotes.statistics(db, who(db, "gm.onay"), day(-12), day(-12))
+    assert rows == [StatsRow("konut", "individual", 1, D("1000000.00"), D("1300.00"), D("1495.00"), 1, 1)]
 
 
 def test_statistics_need_a_valid_date_range(db: Session, quote_book: Book):

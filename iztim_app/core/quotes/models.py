@@ -67,6 +67,8 @@ class Quote(SQLModel, table=True):
     rejected_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     rejection_reason: str | None = Field(default=None, max_length=400)
     superseded_by_id: int | None = Field(default=None, foreign_key="quote.id")
+    # Set when a policy is issued from this quote; statistics count conversions from it.
+    policy_number: int | None = Field(default=None, index=True)
 
 
 MUTABLE_COLUMNS = frozenset(
@@ -78,6 +80,7 @@ MUTABLE_COLUMNS = frozenset(
         "rejected_at",
         "rejection_reason",
         "superseded_by_id",
+        "policy_number",
     }
 )
 

@@ -129,6 +129,7 @@ class StatsRow:
     net_premium: Decimal
     gross_premium: Decimal
     approved: int
+    converted: int  # became policies
 
 
 # ------------------------------------------------------------------ helpers
@@ -490,6 +491,7 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
     if date_to < date_from:
         raise ValidationFailed("error.date_range", field="date_to")
     approved = sa.case((Quote.status == QuoteStatus.APPROVED.value, 1), else_=0)
+    converted = sa.case((Quote.policy_number.is_not(None), 1), else_=0)
     query = (
         select(
             Quote.line_code,
@@ -499,6 +501,7 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
             sa.func.coalesce(sa.func.sum(Quote.net_premium), 0),
             sa.func.coalesce(sa.func.sum(Quote.gross_premium), 0),
             sa.func.sum(approved),
+            sa.func.sum(converted),
         )
         .where(_visible(actor), Quote.quote_date >= date_from, Quote.quote_date <= date_to)
         .group_by(Quote.line_code, Quote.customer_kind)
@@ -506,8 +509,8 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
     )
     return [
         StatsRow(line, kind, int(count), round2(Decimal(str(si))), round2(Decimal(str(net))),
-                 round2(Decimal(str(gross))), int(appr or 0))
-        for line, kind, count, si, net, gross, appr in db.exec(query).all()
+                 round2(Decimal(str(gross))), int(appr or 0), int(conv or 0))
+        for line, kind, count, si, net, gross, appr, conv in db.exec(query).all()
     ]
 
 
