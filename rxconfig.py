@@ -23,7 +23,9 @@ config = rx.Config(
     ],
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", appearance="light")
+            theme=rx.theme(
+                accent_color="indigo", gray_color="slate", radius="medium", appearance="light"
+            )
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],

@@ -19,8 +19,8 @@ from iztim_app.pages.quotes import (
 from iztim_app.pages.tariffs import tariffs_page
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
-from iztim_app.states.audit import AuditState
 from iztim_app.states.approvals import ApprovalState
+from iztim_app.states.audit import AuditState
 from iztim_app.states.home import HomeState
 from iztim_app.states.quote_detail import QuoteDetailState
 from iztim_app.states.quote_form import QuoteFormState

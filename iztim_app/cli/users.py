@@ -20,7 +20,9 @@ def users() -> None:
 @click.option("--code", required=True)
 @click.option("--name", required=True)
 @click.option("--office", "office_code", required=True, help="office code, e.g. GM")
-@click.option("--role", required=True, help="it_admin, hq_approver, manager, branch_staff, agency_user")
+@click.option(
+    "--role", required=True, help="it_admin, hq_approver, manager, branch_staff, agency_user"
+)
 @click.password_option()
 def create(code: str, name: str, office_code: str, role: str, password: str) -> None:
     """Create a user from a role template."""
@@ -32,8 +34,14 @@ def create(code: str, name: str, office_code: str, role: str, password: str) -> 
             raise click.ClickException(f"unknown office: {office_code}")
         try:
             user = services.create_user(
-                db, operator_actor(), code=code, name=name, office_id=office.id, role=role,
-                password=password, must_change_password=False,
+                db,
+                operator_actor(),
+                code=code,
+                name=name,
+                office_id=office.id,
+                role=role,
+                password=password,
+                must_change_password=False,
             )
         except DomainError as exc:
             raise click.ClickException(error_text(exc)) from None

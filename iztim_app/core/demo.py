@@ -57,15 +57,27 @@ def load(db: Session) -> bool:
     ids: dict[str, int] = {}
     for code, name, kind, parent, agency_kind in OFFICES:
         row = offices.create_office(
-            db, operator, code=code, name=name, kind=kind,
-            parent_id=ids.get(parent) if parent else None, agency_kind=agency_kind,
+            db,
+            operator,
+            code=code,
+            name=name,
+            kind=kind,
+            parent_id=ids.get(parent) if parent else None,
+            agency_kind=agency_kind,
         )
         ids[code] = row.id
     lines = known_lines(db)
     for code, name, office, role, limit in USERS:
         user = users.create_user(
-            db, operator, code=code, name=name, office_id=ids[office], role=role,
-            password=DEMO_PASSWORD, email=f"{code}@iztim.example", must_change_password=False,
+            db,
+            operator,
+            code=code,
+            name=name,
+            office_id=ids[office],
+            role=role,
+            password=DEMO_PASSWORD,
+            email=f"{code}@iztim.example",
+            must_change_password=False,
         )
         if limit is not None:
             for line in lines:

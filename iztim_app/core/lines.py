@@ -40,7 +40,9 @@ def known_lines(db: Session | None = None, tariffs_dir: Path | None = None) -> d
         return {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return {
-            row["code"].strip(): LineInfo(row["code"].strip(), row.get("name_tr", ""), row.get("name_en", ""))
+            row["code"].strip(): LineInfo(
+                row["code"].strip(), row.get("name_tr", ""), row.get("name_en", "")
+            )
             for row in csv.DictReader(fh)
             if row.get("code", "").strip()
         }

@@ -22,10 +22,10 @@ class Settings:
     data_dir: Path
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         url = os.environ.get("DATABASE_URL") or _default_database_url()
         if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return cls(
             database_url=url,
             demo_mode=os.environ.get("IZTIM_DEMO", "1").lower() in ("1", "yes", "true"),

@@ -38,7 +38,10 @@ MESSAGES = {
     "user.limit_quote": ("Teklif limiti", "Quote limit"),
     "user.limit_policy": ("Poliçe limiti", "Policy limit"),
     "user.set_limit": ("Limiti kaydet", "Save limit"),
-    "user.no_limits": ("Limit tanımlı değil: bu kullanıcı hiçbir branşta onay veremez.", "No limits: this user may approve on no line."),
+    "user.no_limits": (
+        "Limit tanımlı değil: bu kullanıcı hiçbir branşta onay veremez.",
+        "No limits: this user may approve on no line.",
+    ),
     "user.agency_note": (
         "Acente kullanıcıları her zaman yalnız kendi kayıtlarını görür.",
         "Agency users always see only their own records.",
@@ -47,7 +50,10 @@ MESSAGES = {
         "Kullanıcı kodu 3-64 karakter olmalı; küçük harf, rakam, nokta, tire veya alt çizgi içerebilir.",
         "The user code must be 3-64 characters: lowercase letters, digits, dot, dash or underscore.",
     ),
-    "user.code_taken": ("{code} kullanıcı kodu zaten kullanılıyor.", "The user code {code} is already taken."),
+    "user.code_taken": (
+        "{code} kullanıcı kodu zaten kullanılıyor.",
+        "The user code {code} is already taken.",
+    ),
     "user.email_invalid": ("Geçersiz e-posta adresi.", "Invalid e-mail address."),
     "user.office_invalid": ("Geçerli bir ofis seçin.", "Choose a valid office."),
     "user.role_invalid": ("Geçerli bir rol seçin.", "Choose a valid role."),
@@ -56,7 +62,10 @@ MESSAGES = {
         "This role cannot be given to agency users.",
     ),
     "user.scope_invalid": ("Geçerli bir görüntüleme kapsamı seçin.", "Choose a valid view scope."),
-    "user.permission_unknown": ("Bilinmeyen yetki: {permission}", "Unknown permission: {permission}"),
+    "user.permission_unknown": (
+        "Bilinmeyen yetki: {permission}",
+        "Unknown permission: {permission}",
+    ),
     "user.permission_not_for_agency": (
         "{permission} yetkisi acente kullanıcılarına verilemez.",
         "The permission {permission} cannot be given to agency users.",
@@ -65,23 +74,41 @@ MESSAGES = {
         "Kendi kullanıcı yönetimi yetkinizi kaldıramazsınız.",
         "You cannot remove your own user administration permission.",
     ),
-    "user.cannot_disable_self": ("Kendi kullanıcınızı pasif yapamazsınız.", "You cannot disable yourself."),
-    "limit.invalid": ("Limit 0 veya daha büyük bir tutar olmalı.", "The limit must be an amount of 0 or more."),
+    "user.cannot_disable_self": (
+        "Kendi kullanıcınızı pasif yapamazsınız.",
+        "You cannot disable yourself.",
+    ),
+    "limit.invalid": (
+        "Limit 0 veya daha büyük bir tutar olmalı.",
+        "The limit must be an amount of 0 or more.",
+    ),
     "limit.line_unknown": ("Bilinmeyen branş.", "Unknown line of business."),
     "office.code": ("Ofis kodu", "Office code"),
     "office.name": ("Ofis adı", "Office name"),
     "office.kind": ("Ofis türü", "Office type"),
     "office.parent": ("Bağlı olduğu ofis", "Parent office"),
     "office.agency_kind": ("Acente türü", "Agency type"),
-    "office.code_invalid": ("Ofis kodu 2-32 karakter olmalı (harf, rakam, -, _).", "The office code must be 2-32 characters (letters, digits, -, _)."),
-    "office.code_taken": ("{code} ofis kodu zaten kullanılıyor.", "The office code {code} is already taken."),
+    "office.code_invalid": (
+        "Ofis kodu 2-32 karakter olmalı (harf, rakam, -, _).",
+        "The office code must be 2-32 characters (letters, digits, -, _).",
+    ),
+    "office.code_taken": (
+        "{code} ofis kodu zaten kullanılıyor.",
+        "The office code {code} is already taken.",
+    ),
     "office.kind_invalid": ("Geçerli bir ofis türü seçin.", "Choose a valid office type."),
     "office.parent_invalid": (
         "Bu ofis türü seçilen ofisin altına bağlanamaz.",
         "This office type cannot be placed under the chosen office.",
     ),
-    "office.agency_kind_invalid": ("Acente türünü seçin (bireysel/kurumsal).", "Choose the agency type (individual/corporate)."),
-    "office.single_head_office": ("Yalnız bir genel müdürlük olabilir.", "There can be only one head office."),
+    "office.agency_kind_invalid": (
+        "Acente türünü seçin (bireysel/kurumsal).",
+        "Choose the agency type (individual/corporate).",
+    ),
+    "office.single_head_office": (
+        "Yalnız bir genel müdürlük olabilir.",
+        "There can be only one head office.",
+    ),
     "office_kind.head_office": ("Genel Müdürlük", "Head office"),
     "office_kind.region": ("Bölge Müdürlüğü", "Regional office"),
     "office_kind.branch": ("Şube", "Branch office"),

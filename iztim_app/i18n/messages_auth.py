@@ -15,9 +15,18 @@ MESSAGES = {
         "Hesabınız hatalı denemeler nedeniyle kilitlendi. Bilgi işlem biriminize başvurun.",
         "Your account is locked after failed attempts. Contact your IT staff.",
     ),
-    "auth.disabled": ("Kullanıcınız pasif durumda. Bilgi işlem biriminize başvurun.", "Your user is disabled. Contact your IT staff."),
-    "auth.session_ended": ("Oturumunuz sona erdi. Lütfen tekrar giriş yapın.", "Your session has ended. Please sign in again."),
-    "auth.demo_sign_ins": ("Demo girişleri (şifre: {password})", "Demo sign-ins (password: {password})"),
+    "auth.disabled": (
+        "Kullanıcınız pasif durumda. Bilgi işlem biriminize başvurun.",
+        "Your user is disabled. Contact your IT staff.",
+    ),
+    "auth.session_ended": (
+        "Oturumunuz sona erdi. Lütfen tekrar giriş yapın.",
+        "Your session has ended. Please sign in again.",
+    ),
+    "auth.demo_sign_ins": (
+        "Demo girişleri (şifre: {password})",
+        "Demo sign-ins (password: {password})",
+    ),
     "auth.must_change_password": (
         "Geçici şifrenizi değiştirmeniz gerekiyor.",
         "You must change your temporary password.",
@@ -27,9 +36,18 @@ MESSAGES = {
     "password.new": ("Yeni şifre", "New password"),
     "password.repeat": ("Yeni şifre (tekrar)", "New password (again)"),
     "password.changed": ("Şifreniz değiştirildi.", "Your password was changed."),
-    "password.too_short": ("Şifre en az {min} karakter olmalı.", "The password must have at least {min} characters."),
-    "password.needs_letters_digits": ("Şifre harf ve rakam içermeli.", "The password must contain letters and digits."),
+    "password.too_short": (
+        "Şifre en az {min} karakter olmalı.",
+        "The password must have at least {min} characters.",
+    ),
+    "password.needs_letters_digits": (
+        "Şifre harf ve rakam içermeli.",
+        "The password must contain letters and digits.",
+    ),
     "password.current_wrong": ("Mevcut şifre hatalı.", "The current password is wrong."),
     "password.mismatch": ("Yeni şifreler aynı değil.", "The new passwords do not match."),
-    "password.same_as_old": ("Yeni şifre eskisiyle aynı olamaz.", "The new password must differ from the old one."),
+    "password.same_as_old": (
+        "Yeni şifre eskisiyle aynı olamaz.",
+        "The new password must differ from the old one.",
+    ),
 }

@@ -5,9 +5,15 @@ MESSAGES = {
     "error.not_found": ("Kayıt bulunamadı.", "No record found."),
     "error.permission_denied": ("Bu işlem için yetkiniz yok.", "You are not permitted to do this."),
     "error.invalid": ("Geçersiz değer.", "Invalid value."),
-    "error.conflict": ("Kayıt başka bir kullanıcı tarafından değiştirildi.", "The record was changed by another user."),
+    "error.conflict": (
+        "Kayıt başka bir kullanıcı tarafından değiştirildi.",
+        "The record was changed by another user.",
+    ),
     "error.required": ("Zorunlu alan.", "Required field."),
-    "error.date_range": ("Bitiş tarihi başlangıç tarihinden önce olamaz.", "The end date cannot be before the start date."),
+    "error.date_range": (
+        "Bitiş tarihi başlangıç tarihinden önce olamaz.",
+        "The end date cannot be before the start date.",
+    ),
     "common.save": ("Kaydet", "Save"),
     "common.cancel": ("Vazgeç", "Cancel"),
     "common.search": ("Ara", "Search"),

@@ -15,8 +15,14 @@ MESSAGES = {
         "{factor}: {field} = {value} → satır {row} ({band}) × {multiplier}",
         "{factor}: {field} = {value} → row {row} ({band}) × {multiplier}",
     ),
-    "explain.short_rate": ("{days} günlük süre: yıllık primin %{percent}'i", "{days}-day term: {percent}% of the annual premium"),
+    "explain.short_rate": (
+        "{days} günlük süre: yıllık primin %{percent}'i",
+        "{days}-day term: {percent}% of the annual premium",
+    ),
     "explain.net": ("Yuvarlanmış net prim ({raw})", "Rounded net premium ({raw})"),
-    "explain.net_min": ("Hesaplanan {raw} asgari primin altında: asgari prim {min} uygulandı", "Computed {raw} is below the minimum: minimum premium {min} applied"),
+    "explain.net_min": (
+        "Hesaplanan {raw} asgari primin altında: asgari prim {min} uygulandı",
+        "Computed {raw} is below the minimum: minimum premium {min} applied",
+    ),
     "explain.gross": ("Net prim {net} + vergiler {taxes}", "Net premium {net} + taxes {taxes}"),
 }

@@ -8,7 +8,10 @@ MESSAGES = {
     "quote.valid_until": ("Geçerlilik", "Valid until"),
     "quote.line": ("Branş", "Line of business"),
     "quote.customer": ("Müşteri", "Customer"),
-    "quote.customer_search": ("Müşteri ara (no, TCKN/VKN veya ad)", "Find customer (number, TCKN/VKN or name)"),
+    "quote.customer_search": (
+        "Müşteri ara (no, TCKN/VKN veya ad)",
+        "Find customer (number, TCKN/VKN or name)",
+    ),
     "quote.customer_selected": ("Seçili müşteri", "Selected customer"),
     "quote.customer_group": ("Müşteri grubu", "Customer group"),
     "quote.sum_insured": ("Sigorta bedeli", "Sum insured"),
@@ -23,10 +26,16 @@ MESSAGES = {
     "quote.worksheet": ("Hesap dökümü", "Rating worksheet"),
     "quote.save": ("Teklifi kaydet", "Save quote"),
     "quote.revise": ("Revize et", "Revise"),
-    "quote.revising": ("{number} numaralı teklif revize ediliyor; kaydedince yeni numara alır.", "Revising quote {number}; saving gives a new number."),
+    "quote.revising": (
+        "{number} numaralı teklif revize ediliyor; kaydedince yeni numara alır.",
+        "Revising quote {number}; saving gives a new number.",
+    ),
     "quote.revises": ("Revize ettiği teklif", "Revises quote"),
     "quote.superseded_by": ("Yerine geçen teklif", "Superseded by"),
-    "quote.saved_approved": ("Teklif {number} kaydedildi ve onaylandı.", "Quote {number} saved and approved."),
+    "quote.saved_approved": (
+        "Teklif {number} kaydedildi ve onaylandı.",
+        "Quote {number} saved and approved.",
+    ),
     "quote.saved_awaiting": (
         "Teklif {number} kaydedildi. Sigorta bedeli yetki limitinizi aştığı için onay bekliyor: bir genel müdürlük onay yetkilisinin onaylaması gerekir.",
         "Quote {number} saved. The sum insured exceeds your authority limit, so it awaits approval: a head-office approver must approve it.",
@@ -58,7 +67,10 @@ MESSAGES = {
     "quote.show": ("Göster", "Show"),
     "quote.fields": ("Teklif bilgileri", "Quote details"),
     "quote.price_title": ("Fiyat", "Price"),
-    "quote.no_price": ("Zorunlu alanları doldurun; fiyat burada görünecek.", "Fill in the required fields; the price appears here."),
+    "quote.no_price": (
+        "Zorunlu alanları doldurun; fiyat burada görünecek.",
+        "Fill in the required fields; the price appears here.",
+    ),
     "quote.choose_line": ("Branş seçin", "Choose a line"),
     "quote.filter_all": ("Tümü", "All"),
     "quote_status.awaiting_approval": ("Onay bekliyor", "Awaiting approval"),
@@ -73,13 +85,31 @@ MESSAGES = {
     "kind.individual": ("Bireysel", "Individual"),
     "kind.corporate": ("Kurumsal", "Corporate"),
     "quote.customer_required": ("Bir müşteri seçin.", "Choose a customer."),
-    "quote.no_tariff": ("Bu branş için yürürlükte tarife yok.", "There is no tariff in force for this line."),
+    "quote.no_tariff": (
+        "Bu branş için yürürlükte tarife yok.",
+        "There is no tariff in force for this line.",
+    ),
     "quote.line_unknown": ("Geçerli bir branş seçin.", "Choose a valid line of business."),
-    "quote.sum_insured_invalid": ("Sigorta bedeli 0'dan büyük bir tutar olmalı.", "The sum insured must be an amount above 0."),
-    "quote.already_superseded": ("Teklif {number} zaten revize edilmiş.", "Quote {number} has already been revised."),
-    "quote.already_decided": ("Teklif {number} zaten karara bağlanmış (onaylanmış ya da reddedilmiş).", "Quote {number} was already decided (approved or rejected)."),
-    "quote.over_approver_limit": ("Bu teklifin sigorta bedeli onay limitinizi aşıyor.", "This quote's sum insured exceeds your approval limit."),
-    "quote.expired": ("Teklif {number} geçerlilik süresini doldurmuş.", "Quote {number} has expired."),
+    "quote.sum_insured_invalid": (
+        "Sigorta bedeli 0'dan büyük bir tutar olmalı.",
+        "The sum insured must be an amount above 0.",
+    ),
+    "quote.already_superseded": (
+        "Teklif {number} zaten revize edilmiş.",
+        "Quote {number} has already been revised.",
+    ),
+    "quote.already_decided": (
+        "Teklif {number} zaten karara bağlanmış (onaylanmış ya da reddedilmiş).",
+        "Quote {number} was already decided (approved or rejected).",
+    ),
+    "quote.over_approver_limit": (
+        "Bu teklifin sigorta bedeli onay limitinizi aşıyor.",
+        "This quote's sum insured exceeds your approval limit.",
+    ),
+    "quote.expired": (
+        "Teklif {number} geçerlilik süresini doldurmuş.",
+        "Quote {number} has expired.",
+    ),
     "quote.reason_required": ("Red nedeni yazın.", "Give a reason for the rejection."),
 }
 

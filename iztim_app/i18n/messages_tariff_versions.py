@@ -2,7 +2,10 @@
 
 MESSAGES = {
     "tariffv.title": ("Tarifeler", "Tariffs"),
-    "tariffv.in_force": ("Yürürlükteki tarife: sürüm {number} ({date} tarihinden itibaren)", "Tariff in force: version {number} (from {date})"),
+    "tariffv.in_force": (
+        "Yürürlükteki tarife: sürüm {number} ({date} tarihinden itibaren)",
+        "Tariff in force: version {number} (from {date})",
+    ),
     "tariffv.none": ("Yürürlükte tarife yok.", "No tariff in force."),
     "tariffv.lines": ("Branşlar", "Lines of business"),
     "tariffv.versions": ("Sürümler", "Versions"),
@@ -24,18 +27,33 @@ MESSAGES = {
     "tariffv.choose_file": ("Dosya seçin (.csv veya .zip)", "Choose a file (.csv or .zip)"),
     "tariffv.target_path": ("CSV dosyasının yolu", "Path of the CSV file"),
     "tariffv.upload": ("Yükle ve doğrula", "Upload and validate"),
-    "tariffv.problems": ("Tarife dosyasında {count} hata var; hiçbir şey değiştirilmedi:", "The tariff has {count} problems; nothing was changed:"),
-    "tariffv.draft_created": ("Taslak sürüm {number} oluşturuldu. Fiyat deneyip etkinleştirebilirsiniz.", "Draft version {number} created. Try a price, then activate it."),
+    "tariffv.problems": (
+        "Tarife dosyasında {count} hata var; hiçbir şey değiştirilmedi:",
+        "The tariff has {count} problems; nothing was changed:",
+    ),
+    "tariffv.draft_created": (
+        "Taslak sürüm {number} oluşturuldu. Fiyat deneyip etkinleştirebilirsiniz.",
+        "Draft version {number} created. Try a price, then activate it.",
+    ),
     "tariffv.activate": ("Etkinleştir", "Activate"),
-    "tariffv.activated": ("Sürüm {number}, {date} tarihinden itibaren geçerli.", "Version {number} is effective from {date}."),
+    "tariffv.activated": (
+        "Sürüm {number}, {date} tarihinden itibaren geçerli.",
+        "Version {number} is effective from {date}.",
+    ),
     "tariffv.discard": ("Vazgeç", "Discard"),
     "tariffv.download": ("İndir", "Download"),
-    "tariffv.download_path": ("Dosya yolu (boş: tüm klasör .zip)", "File path (empty: whole folder as .zip)"),
+    "tariffv.download_path": (
+        "Dosya yolu (boş: tüm klasör .zip)",
+        "File path (empty: whole folder as .zip)",
+    ),
     "tariffv.compare": ("Karşılaştır", "Compare"),
     "tariffv.compare_title": ("Sürüm karşılaştırma", "Compare versions"),
     "tariffv.older": ("Eski sürüm", "Older version"),
     "tariffv.newer": ("Yeni sürüm", "Newer version"),
-    "tariffv.no_changes": ("İki sürüm arasında fark yok.", "No differences between the two versions."),
+    "tariffv.no_changes": (
+        "İki sürüm arasında fark yok.",
+        "No differences between the two versions.",
+    ),
     "tariffv.change": ("Değişiklik", "Change"),
     "tariffv.row": ("Satır", "Row"),
     "tariffv.try_title": ("Fiyat dene", "Try a price"),
@@ -45,18 +63,39 @@ MESSAGES = {
     "tariffv.sum_insured": ("Sigorta bedeli", "Sum insured"),
     "tariffv.start": ("Başlangıç tarihi", "Start date"),
     "tariffv.end": ("Bitiş tarihi", "End date"),
-    "tariffv.values": ("Alan değerleri (her satıra alan=değer)", "Field values (one field=value per line)"),
+    "tariffv.values": (
+        "Alan değerleri (her satıra alan=değer)",
+        "Field values (one field=value per line)",
+    ),
     "tariffv.price": ("Fiyatla", "Price"),
     "tariffv.net": ("Net prim", "Net premium"),
     "tariffv.gross": ("Brüt prim", "Gross premium"),
     "tariffv.worksheet": ("Hesap dökümü", "Rating worksheet"),
-    "tariff.upload_invalid": ("Tarife dosyasında {count} hata var; hiçbir şey değiştirilmedi.", "The tariff has {count} problems; nothing was changed."),
+    "tariff.upload_invalid": (
+        "Tarife dosyasında {count} hata var; hiçbir şey değiştirilmedi.",
+        "The tariff has {count} problems; nothing was changed.",
+    ),
     "tariff.upload_empty": ("Dosya boş ya da seçilmedi.", "The file is empty or none was chosen."),
-    "tariff.upload_too_large": ("Dosya en fazla {limit} MB olabilir.", "The file may be at most {limit} MB."),
-    "tariff.upload_type": ("Yalnız .csv ya da .zip dosyası yüklenebilir.", "Only .csv or .zip files can be uploaded."),
-    "tariff.target_path_invalid": ("CSV dosyasının klasördeki yolunu yazın, ör. kasko/rates.csv.", "Give the CSV file's path in the folder, e.g. kasko/rates.csv."),
+    "tariff.upload_too_large": (
+        "Dosya en fazla {limit} MB olabilir.",
+        "The file may be at most {limit} MB.",
+    ),
+    "tariff.upload_type": (
+        "Yalnız .csv ya da .zip dosyası yüklenebilir.",
+        "Only .csv or .zip files can be uploaded.",
+    ),
+    "tariff.target_path_invalid": (
+        "CSV dosyasının klasördeki yolunu yazın, ör. kasko/rates.csv.",
+        "Give the CSV file's path in the folder, e.g. kasko/rates.csv.",
+    ),
     "tariff.none_in_force": ("Yürürlükte bir tarife yok.", "No tariff is in force."),
     "tariff.not_draft": ("Sürüm {number} taslak değil.", "Version {number} is not a draft."),
-    "tariff.effective_in_past": ("Geçerlilik başlangıcı bugünden önce olamaz.", "The effective date cannot be before today."),
-    "tariff.stored_invalid": ("Kayıtlı tarife sürümü okunamadı.", "The stored tariff version could not be read."),
+    "tariff.effective_in_past": (
+        "Geçerlilik başlangıcı bugünden önce olamaz.",
+        "The effective date cannot be before today.",
+    ),
+    "tariff.stored_invalid": (
+        "Kayıtlı tarife sürümü okunamadı.",
+        "The stored tariff version could not be read.",
+    ),
 }

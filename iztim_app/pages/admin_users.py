@@ -12,7 +12,9 @@ LANG_OPTIONS = [["tr", "Türkçe"], ["en", "English"]]
 
 def admin_tabs(active: str) -> rx.Component:
     def tab(href: str, key: str, name: str) -> rx.Component:
-        return rx.el.a(T[key], href=href, class_name="iz-tab" + (" iz-tab-active" if name == active else ""))
+        return rx.el.a(
+            T[key], href=href, class_name="iz-tab" + (" iz-tab-active" if name == active else "")
+        )
 
     return rx.hstack(
         tab("/yonetim", "admin.users", "users"),
@@ -27,8 +29,16 @@ def _list() -> rx.Component:
     return rx.vstack(
         rx.el.form(
             rx.hstack(
-                rx.el.label(T["common.search"], html_for="user-search", class_name="iz-visually-hidden"),
-                rx.el.input(id="user-search", name="search", placeholder="…", class_name="iz-input", default_value=S.search),
+                rx.el.label(
+                    T["common.search"], html_for="user-search", class_name="iz-visually-hidden"
+                ),
+                rx.el.input(
+                    id="user-search",
+                    name="search",
+                    placeholder="…",
+                    class_name="iz-input",
+                    default_value=S.search,
+                ),
                 rx.button(T["common.search"], type="submit", variant="soft"),
                 rx.button(T["admin.new_user"], type="button", on_click=S.toggle_create),
                 spacing="2",
@@ -52,8 +62,11 @@ def _list() -> rx.Component:
                     lambda r: rx.table.row(
                         rx.table.cell(
                             rx.el.button(
-                                r["code"], type="button", on_click=S.open_user(r["id"]),
-                                class_name="iz-link-button", data_testid="user-row-" + r["code"],
+                                r["code"],
+                                type="button",
+                                on_click=S.open_user(r["id"]),
+                                class_name="iz-link-button",
+                                data_testid="user-row-" + r["code"],
                             )
                         ),
                         rx.table.cell(r["name"]),
@@ -77,17 +90,46 @@ def _create_form() -> rx.Component:
     return rx.card(
         rx.heading(T["admin.new_user"], size="4", as_="h2"),
         rx.el.form(
-            field("user.code", "code", required=True, error=fe.get("code", ""), id_prefix="new-user"),
-            field("user.name", "name", required=True, error=fe.get("name", ""), id_prefix="new-user"),
-            field("user.email", "email", type="email", error=fe.get("email", ""), id_prefix="new-user"),
-            select_field("user.office", "office_id", S.office_options, error=fe.get("office_id", ""), id_prefix="new-user", required=True),
-            select_field("user.role", "role", S.role_options, error=fe.get("role", ""), id_prefix="new-user", required=True),
+            field(
+                "user.code", "code", required=True, error=fe.get("code", ""), id_prefix="new-user"
+            ),
+            field(
+                "user.name", "name", required=True, error=fe.get("name", ""), id_prefix="new-user"
+            ),
+            field(
+                "user.email", "email", type="email", error=fe.get("email", ""), id_prefix="new-user"
+            ),
+            select_field(
+                "user.office",
+                "office_id",
+                S.office_options,
+                error=fe.get("office_id", ""),
+                id_prefix="new-user",
+                required=True,
+            ),
+            select_field(
+                "user.role",
+                "role",
+                S.role_options,
+                error=fe.get("role", ""),
+                id_prefix="new-user",
+                required=True,
+            ),
             select_field("user.language", "lang", LANG_OPTIONS, id_prefix="new-user"),
-            field("user.initial_password", "password", type="password", required=True,
-                  error=fe.get("password", ""), autocomplete="new-password", id_prefix="new-user"),
+            field(
+                "user.initial_password",
+                "password",
+                type="password",
+                required=True,
+                error=fe.get("password", ""),
+                autocomplete="new-password",
+                id_prefix="new-user",
+            ),
             rx.hstack(
                 rx.button(T["common.save"], type="submit"),
-                rx.button(T["common.cancel"], type="button", variant="soft", on_click=S.toggle_create),
+                rx.button(
+                    T["common.cancel"], type="button", variant="soft", on_click=S.toggle_create
+                ),
             ),
             on_submit=S.create,
             key=S.create_key,
@@ -101,7 +143,12 @@ def _perm_box(title_key: str, perms) -> rx.Component:  # noqa: ANN001
         rx.el.legend(T[title_key]),
         rx.foreach(
             perms,
-            lambda p: checkbox(p["label"], "perm:" + p["code"], S.selected_perms.contains(p["code"]), "perm-" + p["code"]),
+            lambda p: checkbox(
+                p["label"],
+                "perm:" + p["code"],
+                S.selected_perms.contains(p["code"]),
+                "perm-" + p["code"],
+            ),
         ),
         class_name="iz-fieldset",
     )
@@ -115,37 +162,106 @@ def _detail() -> rx.Component:
             rx.hstack(
                 rx.heading(sel["code"], size="5", as_="h2"),
                 rx.badge(sel["role_name"]),
-                rx.cond(sel["locked"] != "", rx.badge(T["user.locked_badge"], color_scheme="red"), rx.fragment()),
-                rx.cond(sel["active"] != "", rx.fragment(), rx.badge(T["user.disabled"], color_scheme="gray")),
+                rx.cond(
+                    sel["locked"] != "",
+                    rx.badge(T["user.locked_badge"], color_scheme="red"),
+                    rx.fragment(),
+                ),
+                rx.cond(
+                    sel["active"] != "",
+                    rx.fragment(),
+                    rx.badge(T["user.disabled"], color_scheme="gray"),
+                ),
                 rx.spacer(),
                 rx.button(T["common.back"], variant="ghost", on_click=S.close_user),
                 width="100%",
                 align="center",
             ),
-            rx.cond(sel["is_agency"] != "", rx.callout(T["user.agency_note"], icon="info", size="1"), rx.fragment()),
+            rx.cond(
+                sel["is_agency"] != "",
+                rx.callout(T["user.agency_note"], icon="info", size="1"),
+                rx.fragment(),
+            ),
             rx.el.form(
-                field("user.name", "name", required=True, default_value=sel["name"], error=fe.get("name", ""), id_prefix="edit-user"),
-                field("user.email", "email", type="email", default_value=sel["email"], error=fe.get("email", ""), id_prefix="edit-user"),
-                select_field("user.office", "office_id", S.office_options, default_value=sel["office_id"], error=fe.get("office_id", ""), id_prefix="edit-user"),
-                select_field("user.scope", "view_scope", S.scope_options, default_value=sel["view_scope"], error=fe.get("view_scope", ""), id_prefix="edit-user"),
-                select_field("user.language", "lang", LANG_OPTIONS, default_value=sel["lang"], id_prefix="edit-user"),
+                field(
+                    "user.name",
+                    "name",
+                    required=True,
+                    default_value=sel["name"],
+                    error=fe.get("name", ""),
+                    id_prefix="edit-user",
+                ),
+                field(
+                    "user.email",
+                    "email",
+                    type="email",
+                    default_value=sel["email"],
+                    error=fe.get("email", ""),
+                    id_prefix="edit-user",
+                ),
+                select_field(
+                    "user.office",
+                    "office_id",
+                    S.office_options,
+                    default_value=sel["office_id"],
+                    error=fe.get("office_id", ""),
+                    id_prefix="edit-user",
+                ),
+                select_field(
+                    "user.scope",
+                    "view_scope",
+                    S.scope_options,
+                    default_value=sel["view_scope"],
+                    error=fe.get("view_scope", ""),
+                    id_prefix="edit-user",
+                ),
+                select_field(
+                    "user.language",
+                    "lang",
+                    LANG_OPTIONS,
+                    default_value=sel["lang"],
+                    id_prefix="edit-user",
+                ),
                 rx.button(T["common.save"], type="submit"),
                 on_submit=S.save_user,
                 key=S.detail_key,
                 class_name="iz-form",
             ),
             rx.hstack(
-                rx.button(rx.cond(sel["active"] != "", T["user.disable"], T["user.enable"]), variant="outline", on_click=S.toggle_active),
-                rx.cond(sel["locked"] != "", rx.button(T["user.unlock"], variant="outline", on_click=S.unlock), rx.fragment()),
-                rx.button(T["user.reset_password"], variant="outline", color_scheme="orange", on_click=S.reset_password),
+                rx.button(
+                    rx.cond(sel["active"] != "", T["user.disable"], T["user.enable"]),
+                    variant="outline",
+                    on_click=S.toggle_active,
+                ),
+                rx.cond(
+                    sel["locked"] != "",
+                    rx.button(T["user.unlock"], variant="outline", on_click=S.unlock),
+                    rx.fragment(),
+                ),
+                rx.button(
+                    T["user.reset_password"],
+                    variant="outline",
+                    color_scheme="orange",
+                    on_click=S.reset_password,
+                ),
                 spacing="3",
                 wrap="wrap",
             ),
-            rx.cond(S.temporary_password != "", rx.callout(S.temporary_password, icon="key", color_scheme="amber"), rx.fragment()),
+            rx.cond(
+                S.temporary_password != "",
+                rx.callout(S.temporary_password, icon="key", color_scheme="amber"),
+                rx.fragment(),
+            ),
             rx.divider(),
             rx.el.form(
                 rx.hstack(
-                    select_field("user.role", "role", S.role_options, default_value=sel["role"], id_prefix="role-user"),
+                    select_field(
+                        "user.role",
+                        "role",
+                        S.role_options,
+                        default_value=sel["role"],
+                        id_prefix="role-user",
+                    ),
                     rx.button(T["user.apply_role"], type="submit", variant="soft"),
                     align="end",
                     spacing="3",
@@ -154,7 +270,12 @@ def _detail() -> rx.Component:
                 key=S.detail_key,
             ),
             rx.el.form(
-                rx.grid(_perm_box("user.permissions_do", S.perm_do), _perm_box("user.permissions_see", S.perm_see), columns="2", spacing="4"),
+                rx.grid(
+                    _perm_box("user.permissions_do", S.perm_do),
+                    _perm_box("user.permissions_see", S.perm_see),
+                    columns="2",
+                    spacing="4",
+                ),
                 rx.button(T["user.save_permissions"], type="submit"),
                 on_submit=S.save_permissions,
                 key=S.detail_key,
@@ -180,8 +301,15 @@ def _detail() -> rx.Component:
                                 rx.table.cell(r["line"]),
                                 rx.table.cell(r["quote"], class_name="iz-num"),
                                 rx.table.cell(r["policy"], class_name="iz-num"),
-                                rx.table.cell(rx.button(T["common.delete"], size="1", variant="ghost", color_scheme="red",
-                                                        on_click=S.remove_limit(r["line_code"]))),
+                                rx.table.cell(
+                                    rx.button(
+                                        T["common.delete"],
+                                        size="1",
+                                        variant="ghost",
+                                        color_scheme="red",
+                                        on_click=S.remove_limit(r["line_code"]),
+                                    )
+                                ),
                             ),
                         )
                     ),
@@ -191,9 +319,27 @@ def _detail() -> rx.Component:
             ),
             rx.el.form(
                 rx.hstack(
-                    select_field("user.limit_line", "line_code", S.line_options, id_prefix="limit", error=fe.get("line_code", "")),
-                    field("user.limit_quote", "quote_limit", required=True, id_prefix="limit", error=fe.get("quote_limit", "")),
-                    field("user.limit_policy", "policy_limit", required=True, id_prefix="limit", error=fe.get("policy_limit", "")),
+                    select_field(
+                        "user.limit_line",
+                        "line_code",
+                        S.line_options,
+                        id_prefix="limit",
+                        error=fe.get("line_code", ""),
+                    ),
+                    field(
+                        "user.limit_quote",
+                        "quote_limit",
+                        required=True,
+                        id_prefix="limit",
+                        error=fe.get("quote_limit", ""),
+                    ),
+                    field(
+                        "user.limit_policy",
+                        "policy_limit",
+                        required=True,
+                        id_prefix="limit",
+                        error=fe.get("policy_limit", ""),
+                    ),
                     rx.button(T["user.set_limit"], type="submit"),
                     align="end",
                     spacing="3",

@@ -15,8 +15,20 @@ def audit_page() -> rx.Component:
         messages(S),
         rx.el.form(
             rx.grid(
-                field("common.date_from", "date_from", type="date", error=fe.get("date_from", ""), id_prefix="audit"),
-                field("common.date_to", "date_to", type="date", error=fe.get("date_to", ""), id_prefix="audit"),
+                field(
+                    "common.date_from",
+                    "date_from",
+                    type="date",
+                    error=fe.get("date_from", ""),
+                    id_prefix="audit",
+                ),
+                field(
+                    "common.date_to",
+                    "date_to",
+                    type="date",
+                    error=fe.get("date_to", ""),
+                    id_prefix="audit",
+                ),
                 field("audit.actor", "actor_code", id_prefix="audit"),
                 field("audit.action", "action", id_prefix="audit"),
                 field("audit.entity", "entity_type", id_prefix="audit"),

@@ -14,7 +14,11 @@ def label(key: str, html_for: str, required: bool = False) -> rx.Component:
     text = rx.el.label(T[key], html_for=html_for, class_name="iz-label")
     if not required:
         return text
-    return rx.el.div(text, rx.el.span("*", class_name="iz-required", aria_hidden="true"), class_name="iz-label-row")
+    return rx.el.div(
+        text,
+        rx.el.span("*", class_name="iz-required", aria_hidden="true"),
+        class_name="iz-label-row",
+    )
 
 
 def field(
@@ -72,7 +76,9 @@ def select_field(
     )
 
 
-def checkbox(text: rx.Var | str, name: str, checked: rx.Var | bool, html_id: str | rx.Var) -> rx.Component:
+def checkbox(
+    text: rx.Var | str, name: str, checked: rx.Var | bool, html_id: str | rx.Var
+) -> rx.Component:
     return rx.el.div(
         rx.el.input(type="checkbox", id=html_id, name=name, default_checked=checked),
         rx.el.label(text, html_for=html_id),
@@ -84,12 +90,24 @@ def messages(state) -> rx.Component:  # noqa: ANN001
     return rx.fragment(
         rx.cond(
             state.error != "",
-            rx.callout(state.error, icon="triangle_alert", color_scheme="red", role="alert", class_name="iz-msg"),
+            rx.callout(
+                state.error,
+                icon="triangle_alert",
+                color_scheme="red",
+                role="alert",
+                class_name="iz-msg",
+            ),
             rx.fragment(),
         ),
         rx.cond(
             state.message != "",
-            rx.callout(state.message, icon="check", color_scheme="green", role="status", class_name="iz-msg"),
+            rx.callout(
+                state.message,
+                icon="check",
+                color_scheme="green",
+                role="status",
+                class_name="iz-msg",
+            ),
             rx.fragment(),
         ),
     )
@@ -97,9 +115,21 @@ def messages(state) -> rx.Component:  # noqa: ANN001
 
 def pager(state, on_prev, on_next) -> rx.Component:  # noqa: ANN001
     return rx.hstack(
-        rx.button(T["common.previous"], on_click=on_prev, disabled=state.page <= 1, variant="soft", size="1"),
+        rx.button(
+            T["common.previous"],
+            on_click=on_prev,
+            disabled=state.page <= 1,
+            variant="soft",
+            size="1",
+        ),
         rx.text(state.page_text, size="2"),
-        rx.button(T["common.next"], on_click=on_next, disabled=state.page >= state.pages, variant="soft", size="1"),
+        rx.button(
+            T["common.next"],
+            on_click=on_next,
+            disabled=state.page >= state.pages,
+            variant="soft",
+            size="1",
+        ),
         rx.text(state.total_text, size="2", color_scheme="gray"),
         align="center",
         spacing="3",
@@ -114,7 +144,11 @@ def page_title(key: str) -> rx.Component:
 def language_select(html_id: str, hidden_label: bool = True) -> rx.Component:
     """Türkçe / English, saved for the user when signed in."""
     return rx.el.div(
-        rx.el.label(T["nav.language"], html_for=html_id, class_name="iz-visually-hidden" if hidden_label else "iz-label"),
+        rx.el.label(
+            T["nav.language"],
+            html_for=html_id,
+            class_name="iz-visually-hidden" if hidden_label else "iz-label",
+        ),
         rx.el.select(
             rx.el.option("Türkçe", value="tr"),
             rx.el.option("English", value="en"),

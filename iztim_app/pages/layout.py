@@ -32,7 +32,11 @@ def sidebar() -> rx.Component:
     items = []
     for route, key, perm in MENU:
         item = _menu_item(route, key)
-        items.append(item if perm is None else rx.cond(SessionState.perms.contains(perm), item, rx.fragment()))
+        items.append(
+            item
+            if perm is None
+            else rx.cond(SessionState.perms.contains(perm), item, rx.fragment())
+        )
     items.append(
         rx.cond(
             SessionState.perms.contains("audit.view"),
@@ -59,7 +63,9 @@ def header() -> rx.Component:
         rx.hstack(
             language_select("lang-select"),
             rx.el.a(T["password.change"], href="/sifre", class_name="iz-link"),
-            rx.button(T["auth.sign_out"], on_click=SessionState.sign_out, variant="outline", size="2"),
+            rx.button(
+                T["auth.sign_out"], on_click=SessionState.sign_out, variant="outline", size="2"
+            ),
             spacing="4",
             align="center",
         ),
@@ -78,14 +84,18 @@ def guarded(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
                 rx.el.div(
                     header(),
                     rx.el.main(
-                        rx.cond(SessionState.must_change_password, change_password_form(), content()),
+                        rx.cond(
+                            SessionState.must_change_password, change_password_form(), content()
+                        ),
                         class_name="iz-main",
                     ),
                     class_name="iz-body",
                 ),
                 class_name="iz-shell",
             ),
-            rx.cond(SessionState.checked, signin_form(), rx.center(rx.spinner(size="3"), height="100vh")),
+            rx.cond(
+                SessionState.checked, signin_form(), rx.center(rx.spinner(size="3"), height="100vh")
+            ),
         )
 
     page.__name__ = content.__name__

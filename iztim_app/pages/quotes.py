@@ -16,11 +16,17 @@ from iztim_app.states.session import SessionState
 
 def quote_tabs(active: str) -> rx.Component:
     def tab(href: str, key: str, name: str) -> rx.Component:
-        return rx.el.a(T[key], href=href, class_name="iz-tab" + (" iz-tab-active" if name == active else ""))
+        return rx.el.a(
+            T[key], href=href, class_name="iz-tab" + (" iz-tab-active" if name == active else "")
+        )
 
     return rx.hstack(
         tab("/teklifler", "quote.title", "list"),
-        rx.cond(SessionState.perms.contains("quote.create"), tab("/teklifler/yeni", "quote.new", "new"), rx.fragment()),
+        rx.cond(
+            SessionState.perms.contains("quote.create"),
+            tab("/teklifler/yeni", "quote.new", "new"),
+            rx.fragment(),
+        ),
         tab("/teklifler/istatistik", "quote.stats", "stats"),
         spacing="4",
         class_name="iz-tabs",
@@ -32,15 +38,29 @@ def status_badge(row) -> rx.Component:  # noqa: ANN001
 
 
 def _quote_table(rows, with_channel: bool = True) -> rx.Component:  # noqa: ANN001
-    headers = ["quote.number", "quote.date", "quote.line", "quote.customer", "quote.sum_insured", "quote.gross",
-               "quote.status", "quote.prepared_by"]
+    headers = [
+        "quote.number",
+        "quote.date",
+        "quote.line",
+        "quote.customer",
+        "quote.sum_insured",
+        "quote.gross",
+        "quote.status",
+        "quote.prepared_by",
+    ]
     return rx.table.root(
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(T[h]) for h in headers])),
         rx.table.body(
             rx.foreach(
                 rows,
                 lambda r: rx.table.row(
-                    rx.table.cell(rx.el.a(r["number"], href="/teklifler/detay?no=" + r["number"], class_name="iz-link")),
+                    rx.table.cell(
+                        rx.el.a(
+                            r["number"],
+                            href="/teklifler/detay?no=" + r["number"],
+                            class_name="iz-link",
+                        )
+                    ),
                     rx.table.cell(r["date"]),
                     rx.table.cell(r["line"]),
                     rx.table.cell(r["customer"]),
@@ -72,8 +92,20 @@ def quote_list_page() -> rx.Component:
                 field("quote.customer", "customer", id_prefix="ql"),
                 select_field("quote.line", "line_code", L.line_options, id_prefix="ql"),
                 select_field("quote.status", "status", L.status_options, id_prefix="ql"),
-                field("common.date_from", "date_from", type="date", id_prefix="ql", error=fe.get("date_from", "")),
-                field("common.date_to", "date_to", type="date", id_prefix="ql", error=fe.get("date_to", "")),
+                field(
+                    "common.date_from",
+                    "date_from",
+                    type="date",
+                    id_prefix="ql",
+                    error=fe.get("date_from", ""),
+                ),
+                field(
+                    "common.date_to",
+                    "date_to",
+                    type="date",
+                    id_prefix="ql",
+                    error=fe.get("date_to", ""),
+                ),
                 field("quote.prepared_by", "prepared_by", id_prefix="ql"),
                 columns=rx.breakpoints(initial="2", md="4"),
                 spacing="3",
@@ -99,7 +131,13 @@ def _kv(key: str, value) -> rx.Component:  # noqa: ANN001
 def _price_table(rows) -> rx.Component:  # noqa: ANN001
     return rx.table.root(
         rx.table.body(
-            rx.foreach(rows, lambda r: rx.table.row(rx.table.row_header_cell(r["label"]), rx.table.cell(r["amount"], class_name="iz-num")))
+            rx.foreach(
+                rows,
+                lambda r: rx.table.row(
+                    rx.table.row_header_cell(r["label"]),
+                    rx.table.cell(r["amount"], class_name="iz-num"),
+                ),
+            )
         ),
         size="1",
         data_testid="price",
@@ -117,11 +155,20 @@ def quote_detail_page() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(T["quote.number"], " ", q["number"], size="5", as_="h2"),
-                    rx.badge(q["status_text"], color_scheme=q["color"], size="2", data_testid="quote-status"),
+                    rx.badge(
+                        q["status_text"],
+                        color_scheme=q["color"],
+                        size="2",
+                        data_testid="quote-status",
+                    ),
                     align="center",
                     spacing="3",
                 ),
-                rx.cond(q["awaiting"] != "", rx.callout(T["quote.awaiting_note"], icon="clock", color_scheme="amber"), rx.fragment()),
+                rx.cond(
+                    q["awaiting"] != "",
+                    rx.callout(T["quote.awaiting_note"], icon="clock", color_scheme="amber"),
+                    rx.fragment(),
+                ),
                 rx.grid(
                     rx.card(
                         rx.el.dl(
@@ -135,22 +182,73 @@ def quote_detail_page() -> rx.Component:
                             _kv("quote.start", q["period"]),
                             _kv("quote.channel", q["channel"]),
                             _kv("quote.prepared_by", q["prepared_by"]),
-                            rx.cond(q["approved_by"] != "", _kv("quote.approved_by", q["approved_by"] + " · " + q["approved_at"]), rx.fragment()),
-                            rx.cond(q["rejected_by"] != "", _kv("quote.reason", q["rejected_by"] + ": " + q["rejection_reason"]), rx.fragment()),
-                            rx.cond(q["revises"] != "", _kv("quote.revises", rx.el.a(q["revises"], href="/teklifler/detay?no=" + q["revises"])), rx.fragment()),
-                            rx.cond(q["superseded_by"] != "", _kv("quote.superseded_by", rx.el.a(q["superseded_by"], href="/teklifler/detay?no=" + q["superseded_by"])), rx.fragment()),
+                            rx.cond(
+                                q["approved_by"] != "",
+                                _kv(
+                                    "quote.approved_by", q["approved_by"] + " · " + q["approved_at"]
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
+                                q["rejected_by"] != "",
+                                _kv(
+                                    "quote.reason", q["rejected_by"] + ": " + q["rejection_reason"]
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
+                                q["revises"] != "",
+                                _kv(
+                                    "quote.revises",
+                                    rx.el.a(
+                                        q["revises"], href="/teklifler/detay?no=" + q["revises"]
+                                    ),
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
+                                q["superseded_by"] != "",
+                                _kv(
+                                    "quote.superseded_by",
+                                    rx.el.a(
+                                        q["superseded_by"],
+                                        href="/teklifler/detay?no=" + q["superseded_by"],
+                                    ),
+                                ),
+                                rx.fragment(),
+                            ),
                             class_name="iz-dl",
                         ),
                     ),
                     rx.card(
                         rx.heading(T["quote.fields"], size="3", as_="h3"),
-                        rx.el.dl(rx.foreach(D.values, lambda v: rx.el.div(rx.el.dt(v["label"]), rx.el.dd(v["value"]), class_name="iz-kv")), class_name="iz-dl"),
+                        rx.el.dl(
+                            rx.foreach(
+                                D.values,
+                                lambda v: rx.el.div(
+                                    rx.el.dt(v["label"]), rx.el.dd(v["value"]), class_name="iz-kv"
+                                ),
+                            ),
+                            class_name="iz-dl",
+                        ),
                         rx.heading(T["quote.price_title"], size="3", as_="h3", margin_top="10px"),
                         rx.table.root(
                             rx.table.body(
-                                rx.table.row(rx.table.row_header_cell(T["quote.net"]), rx.table.cell(q["net"], class_name="iz-num")),
-                                rx.foreach(D.taxes, lambda t: rx.table.row(rx.table.row_header_cell(t["code"]), rx.table.cell(t["amount"], class_name="iz-num"))),
-                                rx.table.row(rx.table.row_header_cell(T["quote.gross"]), rx.table.cell(q["gross"], class_name="iz-num")),
+                                rx.table.row(
+                                    rx.table.row_header_cell(T["quote.net"]),
+                                    rx.table.cell(q["net"], class_name="iz-num"),
+                                ),
+                                rx.foreach(
+                                    D.taxes,
+                                    lambda t: rx.table.row(
+                                        rx.table.row_header_cell(t["code"]),
+                                        rx.table.cell(t["amount"], class_name="iz-num"),
+                                    ),
+                                ),
+                                rx.table.row(
+                                    rx.table.row_header_cell(T["quote.gross"]),
+                                    rx.table.cell(q["gross"], class_name="iz-num"),
+                                ),
                             ),
                             size="1",
                             data_testid="price",
@@ -160,15 +258,27 @@ def quote_detail_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
-                rx.card(rx.heading(T["quote.worksheet"], size="3", as_="h3"), worksheet_table(D.worksheet), width="100%"),
+                rx.card(
+                    rx.heading(T["quote.worksheet"], size="3", as_="h3"),
+                    worksheet_table(D.worksheet),
+                    width="100%",
+                ),
                 rx.hstack(
                     rx.cond(
                         SessionState.perms.contains("quote.create") & (q["superseded_by"] == ""),
                         rx.button(T["quote.revise"], on_click=D.revise, variant="outline"),
                         rx.fragment(),
                     ),
-                    rx.cond(D.can_decide, rx.button(T["quote.approve"], on_click=D.approve, color_scheme="green"), rx.fragment()),
-                    rx.cond(q["can_print"] != "", rx.button(T["quote.print"], on_click=D.print_pdf, variant="soft"), rx.fragment()),
+                    rx.cond(
+                        D.can_decide,
+                        rx.button(T["quote.approve"], on_click=D.approve, color_scheme="green"),
+                        rx.fragment(),
+                    ),
+                    rx.cond(
+                        q["can_print"] != "",
+                        rx.button(T["quote.print"], on_click=D.print_pdf, variant="soft"),
+                        rx.fragment(),
+                    ),
                     spacing="3",
                 ),
                 rx.cond(
@@ -176,7 +286,9 @@ def quote_detail_page() -> rx.Component:
                     rx.el.form(
                         rx.hstack(
                             field("quote.reason", "reason", required=True, id_prefix="reject"),
-                            rx.button(T["quote.reject"], type="submit", color_scheme="red", variant="soft"),
+                            rx.button(
+                                T["quote.reject"], type="submit", color_scheme="red", variant="soft"
+                            ),
                             align="end",
                             spacing="3",
                         ),
@@ -208,7 +320,10 @@ def _control(f) -> rx.Component:  # noqa: ANN001
             rx.el.select(
                 rx.el.option("—", value=""),
                 rx.foreach(F.choices[name], lambda o: rx.el.option(o[1], value=o[0])),
-                id=html_id, value=F.values[name], on_change=lambda v: F.set_value(name, v), class_name="iz-input",
+                id=html_id,
+                value=F.values[name],
+                on_change=lambda v: F.set_value(name, v),
+                class_name="iz-input",
             ),
         ),
         (
@@ -217,12 +332,31 @@ def _control(f) -> rx.Component:  # noqa: ANN001
                 rx.el.option("—", value=""),
                 rx.el.option(T["common.yes"], value="yes"),
                 rx.el.option(T["common.no"], value="no"),
-                id=html_id, value=F.values[name], on_change=lambda v: F.set_value(name, v), class_name="iz-input",
+                id=html_id,
+                value=F.values[name],
+                on_change=lambda v: F.set_value(name, v),
+                class_name="iz-input",
             ),
         ),
-        ("date", rx.el.input(type="date", id=html_id, default_value=F.values[name], on_blur=on_blur, class_name="iz-input")),
-        rx.el.input(id=html_id, default_value=F.values[name], on_blur=on_blur, class_name="iz-input",
-                    input_mode=rx.cond((f["type"] == "integer") | (f["type"] == "decimal"), "decimal", "text")),
+        (
+            "date",
+            rx.el.input(
+                type="date",
+                id=html_id,
+                default_value=F.values[name],
+                on_blur=on_blur,
+                class_name="iz-input",
+            ),
+        ),
+        rx.el.input(
+            id=html_id,
+            default_value=F.values[name],
+            on_blur=on_blur,
+            class_name="iz-input",
+            input_mode=rx.cond(
+                (f["type"] == "integer") | (f["type"] == "decimal"), "decimal", "text"
+            ),
+        ),
     )
 
 
@@ -231,13 +365,21 @@ def _line_field(f) -> rx.Component:  # noqa: ANN001
     return rx.el.div(
         rx.el.div(
             rx.el.label(f["label"], html_for="q-" + name, class_name="iz-label"),
-            rx.cond(f["required"] != "", rx.el.span("*", class_name="iz-required", aria_hidden="true"), rx.fragment()),
+            rx.cond(
+                f["required"] != "",
+                rx.el.span("*", class_name="iz-required", aria_hidden="true"),
+                rx.fragment(),
+            ),
             class_name="iz-label-row",
         ),
         _control(f),
         rx.cond(f["help"] != "", rx.el.div(f["help"], class_name="iz-help"), rx.fragment()),
         rx.cond(f["bounds"] != "", rx.el.div(f["bounds"], class_name="iz-help"), rx.fragment()),
-        rx.cond(F.field_errors.contains(name), rx.el.div(F.field_errors[name], class_name="iz-field-error", role="alert"), rx.fragment()),
+        rx.cond(
+            F.field_errors.contains(name),
+            rx.el.div(F.field_errors[name], class_name="iz-field-error", role="alert"),
+            rx.fragment(),
+        ),
         class_name="iz-field",
     )
 
@@ -249,17 +391,34 @@ def _customer_box() -> rx.Component:
         rx.cond(
             F.customer.contains("id"),
             rx.callout(
-                F.customer["name"] + " · " + F.customer["number"] + " · " + F.customer["national_id"] + " · " + F.customer["group"],
-                icon="user", color_scheme="indigo", data_testid="selected-customer",
+                F.customer["name"]
+                + " · "
+                + F.customer["number"]
+                + " · "
+                + F.customer["national_id"]
+                + " · "
+                + F.customer["group"],
+                icon="user",
+                color_scheme="indigo",
+                data_testid="selected-customer",
             ),
             rx.fragment(),
         ),
-        rx.cond(fe.contains("customer"), rx.el.div(fe["customer"], class_name="iz-field-error", role="alert"), rx.fragment()),
+        rx.cond(
+            fe.contains("customer"),
+            rx.el.div(fe["customer"], class_name="iz-field-error", role="alert"),
+            rx.fragment(),
+        ),
         rx.el.form(
             rx.hstack(
                 field("quote.customer_search", "customer_search", id_prefix="qc"),
                 rx.button(T["common.search"], type="submit", variant="soft"),
-                rx.button(T["quote.new_customer"], type="button", variant="outline", on_click=F.toggle_new_customer),
+                rx.button(
+                    T["quote.new_customer"],
+                    type="button",
+                    variant="outline",
+                    on_click=F.toggle_new_customer,
+                ),
                 align="end",
                 spacing="3",
                 width="100%",
@@ -269,9 +428,17 @@ def _customer_box() -> rx.Component:
         rx.foreach(
             F.customer_results,
             lambda c: rx.hstack(
-                rx.button(T["quote.choose"], size="1", variant="soft", on_click=F.pick_customer(c["id"]),
-                          data_testid="pick-customer-" + c["number"]),
-                rx.text(c["name"] + " · " + c["number"] + " · " + c["national_id"] + " · " + c["kind"], size="2"),
+                rx.button(
+                    T["quote.choose"],
+                    size="1",
+                    variant="soft",
+                    on_click=F.pick_customer(c["id"]),
+                    data_testid="pick-customer-" + c["number"],
+                ),
+                rx.text(
+                    c["name"] + " · " + c["number"] + " · " + c["national_id"] + " · " + c["kind"],
+                    size="2",
+                ),
                 align="center",
             ),
         ),
@@ -279,14 +446,53 @@ def _customer_box() -> rx.Component:
             F.show_new_customer,
             rx.el.form(
                 rx.grid(
-                    select_field("quote.c_kind", "kind", [["individual", "Bireysel / Individual"], ["corporate", "Kurumsal / Corporate"]], id_prefix="nc"),
-                    field("quote.c_national_id", "national_id", required=True, id_prefix="nc", error=fe.get("national_id", "")),
-                    field("quote.c_name", "name", required=True, id_prefix="nc", error=fe.get("name", "")),
-                    field("quote.c_tax_office", "tax_office", id_prefix="nc", error=fe.get("tax_office", "")),
-                    select_field("quote.c_group", "customer_group", F.group_options, id_prefix="nc", error=fe.get("customer_group", "")),
+                    select_field(
+                        "quote.c_kind",
+                        "kind",
+                        [
+                            ["individual", "Bireysel / Individual"],
+                            ["corporate", "Kurumsal / Corporate"],
+                        ],
+                        id_prefix="nc",
+                    ),
+                    field(
+                        "quote.c_national_id",
+                        "national_id",
+                        required=True,
+                        id_prefix="nc",
+                        error=fe.get("national_id", ""),
+                    ),
+                    field(
+                        "quote.c_name",
+                        "name",
+                        required=True,
+                        id_prefix="nc",
+                        error=fe.get("name", ""),
+                    ),
+                    field(
+                        "quote.c_tax_office",
+                        "tax_office",
+                        id_prefix="nc",
+                        error=fe.get("tax_office", ""),
+                    ),
+                    select_field(
+                        "quote.c_group",
+                        "customer_group",
+                        F.group_options,
+                        id_prefix="nc",
+                        error=fe.get("customer_group", ""),
+                    ),
                     field("quote.c_phone", "phone", id_prefix="nc", error=fe.get("phone", "")),
-                    field("quote.c_email", "email", type="email", id_prefix="nc", error=fe.get("email", "")),
-                    field("quote.c_address", "address", id_prefix="nc", error=fe.get("address", "")),
+                    field(
+                        "quote.c_email",
+                        "email",
+                        type="email",
+                        id_prefix="nc",
+                        error=fe.get("email", ""),
+                    ),
+                    field(
+                        "quote.c_address", "address", id_prefix="nc", error=fe.get("address", "")
+                    ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="3",
                 ),
@@ -317,28 +523,65 @@ def quote_form_page() -> rx.Component:
                         rx.el.select(
                             rx.el.option(T["quote.choose_line"], value=""),
                             rx.foreach(F.line_options, lambda o: rx.el.option(o[1], value=o[0])),
-                            id="q-line", value=F.line_code, on_change=F.choose_line, class_name="iz-input",
+                            id="q-line",
+                            value=F.line_code,
+                            on_change=F.choose_line,
+                            class_name="iz-input",
                         ),
-                        rx.cond(fe.contains("line"), rx.el.div(fe["line"], class_name="iz-field-error", role="alert"), rx.fragment()),
+                        rx.cond(
+                            fe.contains("line"),
+                            rx.el.div(fe["line"], class_name="iz-field-error", role="alert"),
+                            rx.fragment(),
+                        ),
                         class_name="iz-field",
                     ),
                     rx.el.div(
                         label("quote.sum_insured", "q-sum_insured", required=True),
-                        rx.el.input(id="q-sum_insured", default_value=F.sum_insured, on_blur=F.set_sum_insured,
-                                    input_mode="decimal", class_name="iz-input", placeholder="850.000"),
-                        rx.cond(fe.contains("sum_insured"), rx.el.div(fe["sum_insured"], class_name="iz-field-error", role="alert"), rx.fragment()),
+                        rx.el.input(
+                            id="q-sum_insured",
+                            default_value=F.sum_insured,
+                            on_blur=F.set_sum_insured,
+                            input_mode="decimal",
+                            class_name="iz-input",
+                            placeholder="850.000",
+                        ),
+                        rx.cond(
+                            fe.contains("sum_insured"),
+                            rx.el.div(fe["sum_insured"], class_name="iz-field-error", role="alert"),
+                            rx.fragment(),
+                        ),
                         class_name="iz-field",
                     ),
                     rx.el.div(
                         label("quote.start", "q-start", required=True),
-                        rx.el.input(id="q-start", type="date", default_value=F.start_date, on_blur=F.set_start, class_name="iz-input"),
-                        rx.cond(fe.contains("start_date"), rx.el.div(fe["start_date"], class_name="iz-field-error", role="alert"), rx.fragment()),
+                        rx.el.input(
+                            id="q-start",
+                            type="date",
+                            default_value=F.start_date,
+                            on_blur=F.set_start,
+                            class_name="iz-input",
+                        ),
+                        rx.cond(
+                            fe.contains("start_date"),
+                            rx.el.div(fe["start_date"], class_name="iz-field-error", role="alert"),
+                            rx.fragment(),
+                        ),
                         class_name="iz-field",
                     ),
                     rx.el.div(
                         label("quote.end", "q-end"),
-                        rx.el.input(id="q-end", type="date", default_value=F.end_date, on_blur=F.set_end, class_name="iz-input"),
-                        rx.cond(fe.contains("end_date"), rx.el.div(fe["end_date"], class_name="iz-field-error", role="alert"), rx.fragment()),
+                        rx.el.input(
+                            id="q-end",
+                            type="date",
+                            default_value=F.end_date,
+                            on_blur=F.set_end,
+                            class_name="iz-input",
+                        ),
+                        rx.cond(
+                            fe.contains("end_date"),
+                            rx.el.div(fe["end_date"], class_name="iz-field-error", role="alert"),
+                            rx.fragment(),
+                        ),
                         class_name="iz-field",
                     ),
                     rx.foreach(F.fields, _line_field),
@@ -356,7 +599,13 @@ def quote_form_page() -> rx.Component:
                 F.price_rows.length() > 0,
                 rx.vstack(
                     _price_table(F.price_rows),
-                    rx.cond(F.needs_approval, rx.callout(T["quote.needs_approval_note"], icon="info", color_scheme="amber"), rx.fragment()),
+                    rx.cond(
+                        F.needs_approval,
+                        rx.callout(
+                            T["quote.needs_approval_note"], icon="info", color_scheme="amber"
+                        ),
+                        rx.fragment(),
+                    ),
                     rx.heading(T["quote.worksheet"], size="2", as_="h4"),
                     worksheet_table(F.worksheet),
                     width="100%",
@@ -376,16 +625,39 @@ def quote_form_page() -> rx.Component:
 
 def quote_stats_page() -> rx.Component:
     fe = ST.field_errors
-    headers = ["quote.line", "quote.kind", "quote.stats_count", "quote.stats_approved", "quote.stats_converted",
-               "quote.stats_rate", "quote.sum_insured", "quote.net", "quote.gross"]
+    headers = [
+        "quote.line",
+        "quote.kind",
+        "quote.stats_count",
+        "quote.stats_approved",
+        "quote.stats_converted",
+        "quote.stats_rate",
+        "quote.sum_insured",
+        "quote.net",
+        "quote.gross",
+    ]
     return rx.vstack(
         page_title("quote.stats"),
         quote_tabs("stats"),
         messages(ST),
         rx.el.form(
             rx.hstack(
-                field("common.date_from", "date_from", type="date", default_value=ST.date_from, id_prefix="qs", error=fe.get("date_from", "")),
-                field("common.date_to", "date_to", type="date", default_value=ST.date_to, id_prefix="qs", error=fe.get("date_to", "")),
+                field(
+                    "common.date_from",
+                    "date_from",
+                    type="date",
+                    default_value=ST.date_from,
+                    id_prefix="qs",
+                    error=fe.get("date_from", ""),
+                ),
+                field(
+                    "common.date_to",
+                    "date_to",
+                    type="date",
+                    default_value=ST.date_to,
+                    id_prefix="qs",
+                    error=fe.get("date_to", ""),
+                ),
                 rx.button(T["quote.show"], type="submit"),
                 align="end",
                 spacing="3",

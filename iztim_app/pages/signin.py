@@ -34,24 +34,45 @@ def signin_form() -> rx.Component:
                 rx.el.form(
                     rx.vstack(
                         rx.el.div(
-                            rx.el.label(T["auth.user_code"], html_for="signin-user-code", class_name="iz-label"),
+                            rx.el.label(
+                                T["auth.user_code"],
+                                html_for="signin-user-code",
+                                class_name="iz-label",
+                            ),
                             rx.el.input(
-                                id="signin-user-code", name="user_code", auto_complete="username",
-                                required=True, class_name="iz-input", auto_focus=True,
+                                id="signin-user-code",
+                                name="user_code",
+                                auto_complete="username",
+                                required=True,
+                                class_name="iz-input",
+                                auto_focus=True,
                             ),
                             class_name="iz-field",
                         ),
                         rx.el.div(
-                            rx.el.label(T["auth.password"], html_for="signin-password", class_name="iz-label"),
+                            rx.el.label(
+                                T["auth.password"],
+                                html_for="signin-password",
+                                class_name="iz-label",
+                            ),
                             rx.el.input(
-                                id="signin-password", name="password", type="password",
-                                auto_complete="current-password", required=True, class_name="iz-input",
+                                id="signin-password",
+                                name="password",
+                                type="password",
+                                auto_complete="current-password",
+                                required=True,
+                                class_name="iz-input",
                             ),
                             class_name="iz-field",
                         ),
                         rx.cond(
                             SessionState.sign_in_error != "",
-                            rx.callout(SessionState.sign_in_error, icon="triangle_alert", color_scheme="red", role="alert"),
+                            rx.callout(
+                                SessionState.sign_in_error,
+                                icon="triangle_alert",
+                                color_scheme="red",
+                                role="alert",
+                            ),
                             rx.fragment(),
                         ),
                         rx.button(T["auth.sign_in"], type="submit", size="3", width="100%"),

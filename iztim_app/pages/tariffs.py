@@ -76,11 +76,21 @@ def _versions() -> rx.Component:
                         rx.table.cell(r["note"]),
                         rx.table.cell(
                             rx.hstack(
-                                rx.button(T["tariffv.download"], size="1", variant="soft", on_click=S.download(r["id"])),
+                                rx.button(
+                                    T["tariffv.download"],
+                                    size="1",
+                                    variant="soft",
+                                    on_click=S.download(r["id"]),
+                                ),
                                 rx.cond(
                                     r["is_draft"] != "",
-                                    rx.button(T["tariffv.discard"], size="1", variant="ghost", color_scheme="red",
-                                              on_click=S.discard(r["id"])),
+                                    rx.button(
+                                        T["tariffv.discard"],
+                                        size="1",
+                                        variant="ghost",
+                                        color_scheme="red",
+                                        on_click=S.discard(r["id"]),
+                                    ),
                                     rx.fragment(),
                                 ),
                             )
@@ -94,9 +104,18 @@ def _versions() -> rx.Component:
         ),
         rx.el.form(
             rx.hstack(
-                select_field("tariffv.number", "version_id", S.version_options, id_prefix="activate"),
-                field("tariffv.effective_from", "effective_from", type="date", required=True,
-                      default_value=S.today_iso, id_prefix="activate", error=S.field_errors.get("effective_from", "")),
+                select_field(
+                    "tariffv.number", "version_id", S.version_options, id_prefix="activate"
+                ),
+                field(
+                    "tariffv.effective_from",
+                    "effective_from",
+                    type="date",
+                    required=True,
+                    default_value=S.today_iso,
+                    id_prefix="activate",
+                    error=S.field_errors.get("effective_from", ""),
+                ),
                 rx.button(T["tariffv.activate"], type="submit"),
                 align="end",
                 spacing="3",
@@ -106,7 +125,9 @@ def _versions() -> rx.Component:
         ),
         rx.el.form(
             rx.hstack(
-                select_field("tariffv.number", "version_id", S.version_options, id_prefix="download"),
+                select_field(
+                    "tariffv.number", "version_id", S.version_options, id_prefix="download"
+                ),
                 field("tariffv.download_path", "path", id_prefix="download"),
                 rx.button(T["tariffv.download"], type="submit", variant="soft"),
                 align="end",
@@ -146,24 +167,37 @@ def _upload() -> rx.Component:
         rx.hstack(
             rx.el.div(
                 label("tariffv.target_path", "tariff-target-path"),
-                rx.el.input(id="tariff-target-path", placeholder="kasko/rates.csv", class_name="iz-input",
-                            on_change=S.set_target_path.debounce(150)),
+                rx.el.input(
+                    id="tariff-target-path",
+                    placeholder="kasko/rates.csv",
+                    class_name="iz-input",
+                    on_change=S.set_target_path.debounce(150),
+                ),
                 class_name="iz-field",
             ),
             rx.el.div(
                 label("tariffv.note", "tariff-note"),
-                rx.el.input(id="tariff-note", class_name="iz-input", on_change=S.set_note.debounce(150)),
+                rx.el.input(
+                    id="tariff-note", class_name="iz-input", on_change=S.set_note.debounce(150)
+                ),
                 class_name="iz-field",
             ),
             width="100%",
             spacing="3",
         ),
-        rx.button(T["tariffv.upload"], on_click=S.upload(rx.upload_files(upload_id="tariff-upload")),
-                  loading=S.uploading, margin_top="10px"),
+        rx.button(
+            T["tariffv.upload"],
+            on_click=S.upload(rx.upload_files(upload_id="tariff-upload")),
+            loading=S.uploading,
+            margin_top="10px",
+        ),
         rx.cond(
             S.problems.length() > 0,
-            rx.el.ul(rx.foreach(S.problems, lambda p: rx.el.li(rx.el.code(p))), class_name="iz-problems",
-                     data_testid="tariff-problems"),
+            rx.el.ul(
+                rx.foreach(S.problems, lambda p: rx.el.li(rx.el.code(p))),
+                class_name="iz-problems",
+                data_testid="tariff-problems",
+            ),
             rx.fragment(),
         ),
         width="100%",
@@ -188,18 +222,25 @@ def _compare() -> rx.Component:
             rx.cond(
                 S.changes.length() > 0,
                 rx.table.root(
-                    rx.table.header(rx.table.row(
-                        rx.table.column_header_cell(T["tariffv.file"]),
-                        rx.table.column_header_cell(T["tariffv.change"]),
-                        rx.table.column_header_cell(T["tariffv.row"]),
-                        rx.table.column_header_cell(""),
-                    )),
-                    rx.table.body(rx.foreach(S.changes, lambda c: rx.table.row(
-                        rx.table.cell(c["file"]),
-                        rx.table.cell(c["change"]),
-                        rx.table.cell(c["line"]),
-                        rx.table.cell(rx.el.code(c["text"])),
-                    ))),
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(T["tariffv.file"]),
+                            rx.table.column_header_cell(T["tariffv.change"]),
+                            rx.table.column_header_cell(T["tariffv.row"]),
+                            rx.table.column_header_cell(""),
+                        )
+                    ),
+                    rx.table.body(
+                        rx.foreach(
+                            S.changes,
+                            lambda c: rx.table.row(
+                                rx.table.cell(c["file"]),
+                                rx.table.cell(c["change"]),
+                                rx.table.cell(c["line"]),
+                                rx.table.cell(rx.el.code(c["text"])),
+                            ),
+                        )
+                    ),
                     size="1",
                 ),
                 rx.text(T["tariffv.no_changes"]),
@@ -216,20 +257,52 @@ def _try_price() -> rx.Component:
         rx.heading(T["tariffv.try_title"], size="4", as_="h2"),
         rx.el.form(
             rx.grid(
-                select_field("tariffv.try_version", "version_id", S.version_options, id_prefix="try"),
-                select_field("tariffv.line", "line", S.line_options, id_prefix="try", error=fe.get("line", "")),
-                select_field("tariffv.group", "group", S.group_options, id_prefix="try", error=fe.get("customer_group", "")),
-                field("tariffv.sum_insured", "sum_insured", required=True, id_prefix="try", error=fe.get("sum_insured", "")),
-                field("tariffv.start", "start", type="date", required=True, default_value=S.today_iso, id_prefix="try",
-                      error=fe.get("start", "")),
+                select_field(
+                    "tariffv.try_version", "version_id", S.version_options, id_prefix="try"
+                ),
+                select_field(
+                    "tariffv.line",
+                    "line",
+                    S.line_options,
+                    id_prefix="try",
+                    error=fe.get("line", ""),
+                ),
+                select_field(
+                    "tariffv.group",
+                    "group",
+                    S.group_options,
+                    id_prefix="try",
+                    error=fe.get("customer_group", ""),
+                ),
+                field(
+                    "tariffv.sum_insured",
+                    "sum_insured",
+                    required=True,
+                    id_prefix="try",
+                    error=fe.get("sum_insured", ""),
+                ),
+                field(
+                    "tariffv.start",
+                    "start",
+                    type="date",
+                    required=True,
+                    default_value=S.today_iso,
+                    id_prefix="try",
+                    error=fe.get("start", ""),
+                ),
                 field("tariffv.end", "end", type="date", id_prefix="try", error=fe.get("end", "")),
                 columns=rx.breakpoints(initial="1", md="3"),
                 spacing="3",
             ),
             rx.el.div(
                 label("tariffv.values", "try-values"),
-                rx.el.textarea(id="try-values", name="values", rows="5", class_name="iz-input",
-                               placeholder="vehicle_type=otomobil\nmodel_year=2022"),
+                rx.el.textarea(
+                    id="try-values",
+                    name="values",
+                    rows="5",
+                    class_name="iz-input",
+                    placeholder="vehicle_type=otomobil\nmodel_year=2022",
+                ),
                 class_name="iz-field",
             ),
             rx.button(T["tariffv.price"], type="submit"),
@@ -240,10 +313,15 @@ def _try_price() -> rx.Component:
             S.price_rows.length() > 0,
             rx.vstack(
                 rx.table.root(
-                    rx.table.body(rx.foreach(S.price_rows, lambda r: rx.table.row(
-                        rx.table.row_header_cell(r["label"]),
-                        rx.table.cell(r["amount"], class_name="iz-num"),
-                    ))),
+                    rx.table.body(
+                        rx.foreach(
+                            S.price_rows,
+                            lambda r: rx.table.row(
+                                rx.table.row_header_cell(r["label"]),
+                                rx.table.cell(r["amount"], class_name="iz-num"),
+                            ),
+                        )
+                    ),
                     size="1",
                     data_testid="price-result",
                 ),
@@ -262,7 +340,11 @@ def tariffs_page() -> rx.Component:
         page_title("tariffv.title"),
         messages(S),
         _lines(),
-        rx.cond(S.perms.contains("tariff.manage"), rx.fragment(_upload(), _versions(), _try_price(), _compare()), rx.fragment()),
+        rx.cond(
+            S.perms.contains("tariff.manage"),
+            rx.fragment(_upload(), _versions(), _try_price(), _compare()),
+            rx.fragment(),
+        ),
         spacing="4",
         width="100%",
     )

@@ -28,9 +28,13 @@ class OfficesState(AppState):
             }
             for o in rows
         ]
-        self.parent_options = [["", "—"]] + [[str(o.id), f"{o.name} ({o.code})"] for o in rows if o.kind != "agency"]
+        self.parent_options = [["", "—"]] + [
+            [str(o.id), f"{o.name} ({o.code})"] for o in rows if o.kind != "agency"
+        ]
         self.kind_options = [[k.value, self._text(f"office_kind.{k.value}")] for k in OfficeKind]
-        self.agency_kind_options = [["", "—"]] + [[k.value, self._text(f"agency_kind.{k.value}")] for k in AgencyKind]
+        self.agency_kind_options = [["", "—"]] + [
+            [k.value, self._text(f"agency_kind.{k.value}")] for k in AgencyKind
+        ]
 
     @rx.event
     def load(self):

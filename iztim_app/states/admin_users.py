@@ -44,9 +44,19 @@ class UsersState(PagedList, AppState):
         ]
         self.role_options = [[code, self._text(f"role.{code}")] for code in ROLES]
         self.scope_options = [[s.value, self._text(f"scope.{s.value}")] for s in Scope]
-        self.line_options = [[code, line.name(self.lang_pref)] for code, line in known_lines(db).items()]
-        self.perm_do = [{"code": p.code, "label": self._text(f"perm.{p.code}")} for p in PERMISSIONS if p.kind == "do"]
-        self.perm_see = [{"code": p.code, "label": self._text(f"perm.{p.code}")} for p in PERMISSIONS if p.kind == "see"]
+        self.line_options = [
+            [code, line.name(self.lang_pref)] for code, line in known_lines(db).items()
+        ]
+        self.perm_do = [
+            {"code": p.code, "label": self._text(f"perm.{p.code}")}
+            for p in PERMISSIONS
+            if p.kind == "do"
+        ]
+        self.perm_see = [
+            {"code": p.code, "label": self._text(f"perm.{p.code}")}
+            for p in PERMISSIONS
+            if p.kind == "see"
+        ]
 
     def _show_page(self, result: Page) -> None:
         self.rows = [
@@ -177,7 +187,9 @@ class UsersState(PagedList, AppState):
 
     @rx.event
     def save_permissions(self, form: dict):
-        granted = [key[len("perm:"):] for key, value in form.items() if key.startswith("perm:") and value]
+        granted = [
+            key[len("perm:") :] for key, value in form.items() if key.startswith("perm:") and value
+        ]
         ok, detail = self._call(users.set_permissions, self._selected_id(), granted)
         if ok:
             self._show_detail(detail)
@@ -213,7 +225,9 @@ class UsersState(PagedList, AppState):
 
     @rx.event
     def toggle_active(self):
-        ok, detail = self._call(users.set_active, self._selected_id(), not bool(self.selected.get("active")))
+        ok, detail = self._call(
+            users.set_active, self._selected_id(), not bool(self.selected.get("active"))
+        )
         if ok:
             self._show_detail(detail)
             self._fetch()

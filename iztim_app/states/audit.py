@@ -72,4 +72,3 @@ class AuditState(PagedList, AppState):
         self.filters = {k: str(form.get(k, ""))[:64] for k in keys}
         self.page = 1
         self._fetch()
-

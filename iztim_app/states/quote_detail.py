@@ -85,4 +85,3 @@ class QuoteDetailState(AppState):
     @rx.event
     def revise(self):
         return rx.redirect(f"/teklifler/yeni?revize={self.quote.get('number', '')}")
-

@@ -60,13 +60,17 @@ class QuoteFormState(AppState):
             for f in line.fields
         ]
         self.choices = {
-            f.name: [[c.value, c.label(lang)] for c in line.choices_for(f.name)] for f in line.fields if f.type == "choice"
+            f.name: [[c.value, c.label(lang)] for c in line.choices_for(f.name)]
+            for f in line.fields
+            if f.type == "choice"
         }
         self.values = {f.name: self.values.get(f.name, "") for f in line.fields}
 
     def _preview(self) -> None:
         self.price_rows, self.worksheet = [], []
-        if not (self.line_code and self.customer.get("id") and self.sum_insured and self.start_date):
+        if not (
+            self.line_code and self.customer.get("id") and self.sum_insured and self.start_date
+        ):
             return
         ok, result = self._call(quotes.preview, self._input())
         if not ok:
@@ -74,9 +78,15 @@ class QuoteFormState(AppState):
             if self.field_errors:
                 self.error = ""
             return
-        self.price_rows = [{"label": self._text("quote.net"), "amount": format_try(result.net_premium)}]
-        self.price_rows += [{"label": code, "amount": format_try(amount)} for code, amount in result.taxes.items()]
-        self.price_rows.append({"label": self._text("quote.gross"), "amount": format_try(result.gross_premium)})
+        self.price_rows = [
+            {"label": self._text("quote.net"), "amount": format_try(result.net_premium)}
+        ]
+        self.price_rows += [
+            {"label": code, "amount": format_try(amount)} for code, amount in result.taxes.items()
+        ]
+        self.price_rows.append(
+            {"label": self._text("quote.gross"), "amount": format_try(result.gross_premium)}
+        )
         self.worksheet = explain(result.worksheet, self.lang_pref)
         self.needs_approval = result.needs_approval
 
@@ -113,7 +123,9 @@ class QuoteFormState(AppState):
             actor.require("quote.create")
             _, tariff = versions.tariff_in_force(db)
             view = quotes.get_quote(db, actor, revising) if revising else None
-            customer = customers.get_customer(db, actor, customer_id=view.customer_id) if view else None
+            customer = (
+                customers.get_customer(db, actor, customer_id=view.customer_id) if view else None
+            )
             return tariff, view, customer
 
         ok, found = self._call(_setup)
@@ -221,4 +233,6 @@ class QuoteFormState(AppState):
 def _bounds(low, high) -> str:  # noqa: ANN001
     if low is None and high is None:
         return ""
-    return f"{'' if low is None else format_number(low, 0)} – {'' if high is None else format_number(high, 0)}"
+    low_text = "" if low is None else format_number(low, 0)
+    high_text = "" if high is None else format_number(high, 0)
+    return f"{low_text} – {high_text}"

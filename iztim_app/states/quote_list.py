@@ -53,7 +53,9 @@ class QuoteListState(PagedList, AppState):
         if not ok:
             return
         names, result = found
-        self.line_options = [["", self._text("quote.filter_all")]] + [[c, n] for c, n in names.items()]
+        self.line_options = [["", self._text("quote.filter_all")]] + [
+            [c, n] for c, n in names.items()
+        ]
         self.status_options = [["", self._text("quote.filter_all")]] + [
             [s, self._text(f"quote_status.{s}")] for s in STATUSES
         ]

@@ -36,7 +36,10 @@ class QuoteStatsState(AppState):
         def _stats(db, actor):  # noqa: ANN001
             names = {code: line.name(lang) for code, line in known_lines(db).items()}
             rows = quotes.statistics(
-                db, actor, parse_optional_date(start, "date_from"), parse_optional_date(end, "date_to")
+                db,
+                actor,
+                parse_optional_date(start, "date_from"),
+                parse_optional_date(end, "date_to"),
             )
             return names, rows
 
@@ -65,7 +68,8 @@ class QuoteStatsState(AppState):
             entry[0 if r.customer_kind == "individual" else 1] += r.net_premium
         # Chart values are whole liras: a bar's height needs no kuruş.
         self.chart = [
-            {"line": line, "individual": int(v[0]), "corporate": int(v[1])} for line, v in by_line.items()
+            {"line": line, "individual": int(v[0]), "corporate": int(v[1])}
+            for line, v in by_line.items()
         ]
         self.totals = {
             "count": str(sum(r.count for r in rows)),
@@ -90,5 +94,3 @@ class QuoteStatsState(AppState):
         self.date_from = str(form.get("date_from", ""))[:10]
         self.date_to = str(form.get("date_to", ""))[:10]
         self._fetch()
-
-

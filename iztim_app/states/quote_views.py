@@ -33,7 +33,12 @@ def row_dict(row: QuoteRow, lang: str, line_names: dict[str, str]) -> dict[str, 
     }
 
 
-def view_dict(view: QuoteView, lang: str, line_names: dict[str, str], group_names: dict[str, str] | None = None) -> dict[str, str]:
+def view_dict(
+    view: QuoteView,
+    lang: str,
+    line_names: dict[str, str],
+    group_names: dict[str, str] | None = None,
+) -> dict[str, str]:
     return {
         "number": str(view.number),
         "date": clock.format_date(view.quote_date),

@@ -169,7 +169,9 @@ class AppState(SessionState):
         """A page visit starts from defaults: a shared tab may still hold the screen of a
         user who signed out, and a refused load must not keep showing it. Form keys only
         grow, so React remounts forms with their new defaults."""
-        counters = {name: getattr(self, name) for name in type(self).__fields__ if name.endswith("_key")}
+        counters = {
+            name: getattr(self, name) for name in type(self).__fields__ if name.endswith("_key")
+        }
         self.reset()
         for name, value in counters.items():
             setattr(self, name, value + 1)

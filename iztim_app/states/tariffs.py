@@ -7,14 +7,16 @@ from datetime import date
 import reflex as rx
 
 from iztim_app.core import clock
+from iztim_app.core.errors import ValidationFailed
 from iztim_app.core.money import format_number, format_try, parse_amount
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.explain import explain
 from iztim_app.core.tariffs.rating import price
-from iztim_app.core.errors import ValidationFailed
 from iztim_app.states.session import AppState
 
 MAX_UPLOAD_BYTES = versions.MAX_UPLOAD_BYTES
+
+
 def _parse_date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(str(text).strip())
@@ -64,7 +66,11 @@ class TariffState(AppState):
         lang = self.lang_pref
         self.today_iso = clock.today().isoformat()
         self.in_force_text = (
-            self._text("tariffv.in_force", number=current.number, date=clock.format_date(current.effective_from))
+            self._text(
+                "tariffv.in_force",
+                number=current.number,
+                date=clock.format_date(current.effective_from),
+            )
             if current
             else self._text("tariffv.none")
         )
@@ -72,7 +78,9 @@ class TariffState(AppState):
             {
                 "id": str(v.id),
                 "number": str(v.number),
-                "status": self._text("tariffv.status.in_force") if v.in_force else self._text(f"tariffv.status.{v.status}"),
+                "status": self._text("tariffv.status.in_force")
+                if v.in_force
+                else self._text(f"tariffv.status.{v.status}"),
                 "is_draft": "1" if v.status == versions.DRAFT else "",
                 "effective_from": clock.format_date(v.effective_from),
                 "uploaded": f"{v.uploaded_by} · {clock.format_date(v.uploaded_at)}",
@@ -80,7 +88,11 @@ class TariffState(AppState):
             }
             for v in rows
         ]
-        self.version_options = [[str(v.id), f"{v.number} · {self._text(f'tariffv.status.{v.status}')}"] for v in rows if v.status != versions.DISCARDED]
+        self.version_options = [
+            [str(v.id), f"{v.number} · {self._text(f'tariffv.status.{v.status}')}"]
+            for v in rows
+            if v.status != versions.DISCARDED
+        ]
         if tariff is not None:
             self.lines = [
                 {
@@ -89,12 +101,16 @@ class TariffState(AppState):
                     "min_premium": format_try(lt.line.min_premium),
                     "valid_days": str(lt.line.quote_valid_days),
                     "installments": str(lt.line.max_installments),
-                    "taxes": ", ".join(f"{t.code} %{format_number(t.rate * 100, 0)}" for t in lt.taxes),
+                    "taxes": ", ".join(
+                        f"{t.code} %{format_number(t.rate * 100, 0)}" for t in lt.taxes
+                    ),
                 }
                 for code, lt in tariff.lines.items()
             ]
             self.line_options = [[code, lt.line.name(lang)] for code, lt in tariff.lines.items()]
-            self.group_options = [[code, g.name(lang)] for code, g in tariff.customer_groups.items()]
+            self.group_options = [
+                [code, g.name(lang)] for code, g in tariff.customer_groups.items()
+            ]
 
     @rx.event
     def load(self):
@@ -125,7 +141,12 @@ class TariffState(AppState):
         def _upload(db, actor):  # noqa: ANN001
             try:
                 return versions.upload(
-                    db, actor, filename=filename, data=data, target_path=self.target_path, note=self.note
+                    db,
+                    actor,
+                    filename=filename,
+                    data=data,
+                    target_path=self.target_path,
+                    note=self.note,
                 )
             except versions.TariffProblems as exc:
                 problems.extend(p.format(self.lang_pref) for p in exc.problems)
@@ -142,11 +163,15 @@ class TariffState(AppState):
     def activate(self, form: dict):
         version_id = str(form.get("version_id", ""))
         ok, row = self._call(
-            lambda db, actor: versions.activate(db, actor, version_id, _parse_date(form.get("effective_from", ""), "effective_from"))
+            lambda db, actor: versions.activate(
+                db, actor, version_id, _parse_date(form.get("effective_from", ""), "effective_from")
+            )
         )
         if ok:
             self._refresh()
-            self.message = self._text("tariffv.activated", number=row.number, date=clock.format_date(row.effective_from))
+            self.message = self._text(
+                "tariffv.activated", number=row.number, date=clock.format_date(row.effective_from)
+            )
 
     @rx.event
     def discard(self, version_id: str):
@@ -174,11 +199,14 @@ class TariffState(AppState):
 
     @rx.event
     def compare(self, form: dict):
-        ok, changes = self._call(versions.compare, str(form.get("older", "")), str(form.get("newer", "")))
+        ok, changes = self._call(
+            versions.compare, str(form.get("older", "")), str(form.get("newer", ""))
+        )
         if ok:
             self.compared = True
             self.changes = [
-                {"file": c.file, "change": c.change, "line": str(c.line), "text": c.text} for c in changes[:500]
+                {"file": c.file, "change": c.change, "line": str(c.line), "text": c.text}
+                for c in changes[:500]
             ]
 
     @rx.event
@@ -196,13 +224,26 @@ class TariffState(AppState):
             end = _parse_date(form["end"], "end") if str(form.get("end", "")).strip() else None
             if end is not None and end < start:
                 raise ValidationFailed("error.date_range", field="end")
-            return price(tariff, str(form.get("line", "")), str(form.get("group", "")), sum_insured, start, end,
-                         _parse_values(str(form.get("values", ""))))
+            return price(
+                tariff,
+                str(form.get("line", "")),
+                str(form.get("group", "")),
+                sum_insured,
+                start,
+                end,
+                _parse_values(str(form.get("values", ""))),
+            )
 
         ok, result = self._call(_price)
         if not ok:
             return
-        self.price_rows = [{"label": self._text("tariffv.net"), "amount": format_try(result.net_premium)}]
-        self.price_rows += [{"label": code, "amount": format_try(amount)} for code, amount in result.taxes.items()]
-        self.price_rows.append({"label": self._text("tariffv.gross"), "amount": format_try(result.gross_premium)})
+        self.price_rows = [
+            {"label": self._text("tariffv.net"), "amount": format_try(result.net_premium)}
+        ]
+        self.price_rows += [
+            {"label": code, "amount": format_try(amount)} for code, amount in result.taxes.items()
+        ]
+        self.price_rows.append(
+            {"label": self._text("tariffv.gross"), "amount": format_try(result.gross_premium)}
+        )
         self.worksheet = explain([step.to_json_dict() for step in result.worksheet], self.lang_pref)

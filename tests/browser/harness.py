@@ -42,7 +42,13 @@ def app_env(database_url: str, port: int, extra: dict[str, str] | None = None) -
         REFLEX_USE_SYSTEM_BUN="1",
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="0",
-        PATH=f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env.get('PATH', '')}",
+        PATH=os.pathsep.join(
+            [
+                str(ROOT / ".tools/node_modules/.bin"),
+                str(Path(sys.executable).parent),
+                env.get("PATH", ""),
+            ]
+        ),
     )
     env.pop("REFLEX_REDIS_URL", None)
     env.update(extra or {})
@@ -67,7 +73,9 @@ class RunningApp:
                 pass
 
 
-def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None = None) -> RunningApp:
+def start_app(
+    workdir: Path, database_url: str, extra_env: dict[str, str] | None = None
+) -> RunningApp:
     port = free_port()
     env = app_env(database_url, port, extra_env)
     for args in (["db", "upgrade"], ["tariffs", "init"], ["demo", "load"]):
@@ -75,9 +83,25 @@ def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None
     log = workdir / f"reflex-{port}.log"
     with log.open("w") as fh:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port),
-             "--backend-port", str(port), "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     app = RunningApp(f"http://localhost:{port}", process, log, env)
     deadline = time.monotonic() + 420

@@ -89,7 +89,9 @@ def test_it_creates_agency_user_with_limit_who_then_signs_in(app, new_page, shot
     form.get_by_role("button", name="Kaydet").click()
     expect(admin.get_by_role("status")).to_have_text("Kullanıcı oluşturuldu.")
     expect(admin.get_by_role("heading", name="acente.a3")).to_be_visible()
-    expect(admin.get_by_text("Acente kullanıcıları her zaman yalnız kendi kayıtlarını görür.")).to_be_visible()
+    expect(
+        admin.get_by_text("Acente kullanıcıları her zaman yalnız kendi kayıtlarını görür.")
+    ).to_be_visible()
 
     admin.get_by_label("Branş").select_option(label="Kasko Sigortası")
     admin.get_by_label("Teklif limiti").fill("750.000")
@@ -105,7 +107,9 @@ def test_it_creates_agency_user_with_limit_who_then_signs_in(app, new_page, shot
     admin.get_by_label("İşlem").fill("user.")
     admin.get_by_role("button", name="Filtrele").click()
     expect(admin.get_by_role("row").filter(has_text="user.limit").first).to_contain_text("bt.admin")
-    expect(admin.get_by_role("row").filter(has_text="user.create").first).to_contain_text("acente.a3")
+    expect(admin.get_by_role("row").filter(has_text="user.create").first).to_contain_text(
+        "acente.a3"
+    )
     shot(admin, "3-audit")
 
     user = new_page()

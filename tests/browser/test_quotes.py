@@ -55,7 +55,9 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
 
     _fill_kasko(agent)
     expect(agent.get_by_test_id("price")).to_contain_text("Brüt prim")
-    expect(agent.get_by_text("Bu teklif yetki limitinizi aşıyor; kaydedilince onay bekleyecek.")).to_be_visible()
+    expect(
+        agent.get_by_text("Bu teklif yetki limitinizi aşıyor; kaydedilince onay bekleyecek.")
+    ).to_be_visible()
     expect(agent.get_by_test_id("worksheet")).to_contain_text("Oran tablosu satır")
     shot(agent, "2-priced-form")
     agent.get_by_role("button", name="Teklifi kaydet").click()
@@ -63,7 +65,9 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     expect(agent.get_by_test_id("quote-status")).to_have_text("Onay bekliyor")
     number = re.search(r"no=(\d+)", agent.url).group(1)
     expect(agent.get_by_role("status")).to_contain_text(f"Teklif {number} kaydedildi")
-    expect(agent.get_by_role("status")).to_contain_text("genel müdürlük onay yetkilisinin onaylaması gerekir")
+    expect(agent.get_by_role("status")).to_contain_text(
+        "genel müdürlük onay yetkilisinin onaylaması gerekir"
+    )
     expect(agent.get_by_role("button", name="Yazdır (PDF)")).to_have_count(0)
     expect(agent.get_by_role("button", name="Onayla")).to_have_count(0)
     shot(agent, "3-awaiting")
@@ -92,7 +96,9 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
 
     # The preparer sees the new state without signing in again.
     agent.goto(app.url + "/teklifler")
-    expect(agent.get_by_test_id(f"quote-row-{number}").get_by_test_id("status")).to_have_text("Onaylandı")
+    expect(agent.get_by_test_id(f"quote-row-{number}").get_by_test_id("status")).to_have_text(
+        "Onaylandı"
+    )
     shot(agent, "6-list")
     agent.get_by_test_id(f"quote-row-{number}").get_by_role("link", name=number).click()
     with agent.expect_download() as info:
@@ -105,7 +111,9 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     expect(agent.get_by_test_id("selected-customer")).to_contain_text("Mehmet Öztürk")
     agent.get_by_label("Sigorta bedeli").fill("450.000")
     agent.get_by_label("Plaka").click()
-    expect(agent.get_by_text("Bu teklif yetki limitinizi aşıyor; kaydedilince onay bekleyecek.")).to_have_count(0)
+    expect(
+        agent.get_by_text("Bu teklif yetki limitinizi aşıyor; kaydedilince onay bekleyecek.")
+    ).to_have_count(0)
     agent.get_by_role("button", name="Teklifi kaydet").click()
     expect(agent.get_by_test_id("quote-status")).to_have_text("Onaylandı")
     new_number = re.search(r"no=(\d+)", agent.url).group(1)
@@ -130,5 +138,7 @@ def test_quote_statistics_show_a_table_and_a_chart(app, new_page, shot):
     page.get_by_label("Başlangıç tarihi").fill("2026-11-20")
     page.get_by_label("Bitiş tarihi").fill("2026-11-01")
     page.get_by_role("button", name="Göster").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Bitiş tarihi başlangıç tarihinden önce olamaz.")
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Bitiş tarihi başlangıç tarihinden önce olamaz."
+    )
     expect(table.get_by_role("row")).to_have_count(1)  # the heading row only

@@ -68,5 +68,7 @@ def test_journey_across_three_workers(scaled_app, new_page, shot):
     other = new_page()
     other.goto(scaled_app.url + "/")
     sign_in(other, "acente.b1")
-    expect(other.get_by_role("alert")).to_have_text("Kullanıcınız pasif durumda. Bilgi işlem biriminize başvurun.")
+    expect(other.get_by_role("alert")).to_have_text(
+        "Kullanıcınız pasif durumda. Bilgi işlem biriminize başvurun."
+    )
     sign_out(page)

@@ -18,8 +18,14 @@ from tests.browser.harness import ROOT
 from tests.browser.journeys import expect_signed_in, sign_in
 
 KASKO = {
-    "vehicle_type": "otomobil", "usage": "hususi", "model_year": "2022", "province_group": "1",
-    "no_claims_step": "0", "deductible": "yok", "lpg": "no", "birth_date": "1985-04-12",
+    "vehicle_type": "otomobil",
+    "usage": "hususi",
+    "model_year": "2022",
+    "province_group": "1",
+    "no_claims_step": "0",
+    "deductible": "yok",
+    "lpg": "no",
+    "birth_date": "1985-04-12",
 }
 START = "2026-12-01"
 
@@ -53,7 +59,11 @@ def _expected(rates_csv: bytes) -> tuple[str, str, str]:
     assert problems == []
     result = price(tariff, "kasko", "bireysel", Decimal("850000"), START, None, KASKO)
     steps = [step.to_json_dict() for step in result.worksheet]
-    return format_try(result.gross_premium), steps[0]["rate_per_mille"], explain(steps, "tr")[0]["detail"]
+    return (
+        format_try(result.gross_premium),
+        steps[0]["rate_per_mille"],
+        explain(steps, "tr")[0]["detail"],
+    )
 
 
 def _upload(page, name: str, data: bytes, path: str) -> None:  # noqa: ANN001
@@ -67,14 +77,20 @@ def _upload(page, name: str, data: bytes, path: str) -> None:  # noqa: ANN001
 
 
 def _try_price(page, version_label: str) -> None:  # noqa: ANN001
-    form = page.locator("form").filter(has=page.get_by_label("Alan değerleri (her satıra alan=değer)"))
+    form = page.locator("form").filter(
+        has=page.get_by_label("Alan değerleri (her satıra alan=değer)")
+    )
     versions = form.get_by_label("Tarife sürümü")
-    versions.select_option(versions.locator("option", has_text=version_label).get_attribute("value"))
+    versions.select_option(
+        versions.locator("option", has_text=version_label).get_attribute("value")
+    )
     form.get_by_label("Branş").select_option("kasko")
     form.get_by_label("Müşteri grubu").select_option("bireysel")
     form.get_by_label("Sigorta bedeli").fill("850.000")
     form.get_by_label("Başlangıç tarihi").fill(START)
-    form.get_by_label("Alan değerleri (her satıra alan=değer)").fill("\n".join(f"{k}={v}" for k, v in KASKO.items()))
+    form.get_by_label("Alan değerleri (her satıra alan=değer)").fill(
+        "\n".join(f"{k}={v}" for k, v in KASKO.items())
+    )
     form.get_by_role("button", name="Fiyatla").click()
 
 
@@ -110,7 +126,9 @@ def test_broken_csv_is_refused_then_fixed_version_is_activated_and_used(app, new
     versions.select_option(versions.locator("option", has_text="2 ·").get_attribute("value"))
     activate.get_by_role("button", name="Etkinleştir").click()
     today = clock.format_date(clock.today())
-    expect(page.get_by_role("status")).to_have_text(f"Sürüm 2, {today} tarihinden itibaren geçerli.")
+    expect(page.get_by_role("status")).to_have_text(
+        f"Sürüm 2, {today} tarihinden itibaren geçerli."
+    )
     expect(page.get_by_test_id("tariff-in-force")).to_contain_text("sürüm 2")
 
     v2_gross, v2_rate, v2_rate_line = _expected(doubled)
@@ -121,7 +139,9 @@ def test_broken_csv_is_refused_then_fixed_version_is_activated_and_used(app, new
     shot(page, "3-activated-and-priced")
 
     # The new version's CSV downloads exactly as uploaded.
-    download = page.locator("form").filter(has=page.get_by_label("Dosya yolu (boş: tüm klasör .zip)"))
+    download = page.locator("form").filter(
+        has=page.get_by_label("Dosya yolu (boş: tüm klasör .zip)")
+    )
     versions = download.get_by_label("Sürüm")
     versions.select_option(versions.locator("option", has_text="2 ·").get_attribute("value"))
     download.get_by_label("Dosya yolu (boş: tüm klasör .zip)").fill("kasko/rates.csv")

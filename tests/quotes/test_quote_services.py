@@ -965,7 +965,9 @@ def test_statistics_count_quotes_that_became_policies(db: Session, quote_book: B
     quote.policy_number = 5000001
     db.commit()
     rows = quotes.statistics(db, who(db, "gm.onay"), day(-12), day(-12))
-    assert rows == [StatsRow("konut", "individual", 1, D("1000000.00"), D("1300.00"), D("1495.00"), 1, 1)]
+    assert rows == [
+        StatsRow("konut", "individual", 1, D("1000000.00"), D("1300.00"), D("1495.00"), 1, 1)
+    ]
 
 
 def test_statistics_need_a_valid_date_range(db: Session, quote_book: Book):

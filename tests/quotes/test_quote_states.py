@@ -48,8 +48,13 @@ FORGED = "forged-token-0123456789abcdefghijklmnopqrstuvw"
 ORIGIN = "http://localhost:3000"
 # What the browser itself sent, kept to show it back: the query's quote number, the filters.
 ECHO_VARS = ("revising", "filters")
-ROUTER_VARS = ("rx_router_session", "rx_router_headers", "rx_router_page", "rx_router_url", "rx_router_route_id")
-QUOTE_SCREENS = (QuoteDetailState, QuoteFormState, QuoteListState, QuoteStatsState, ApprovalState)
+ROUTER_VARS = (
+    "rx_router_session",
+    "rx_router_headers",
+    "rx_router_page",
+    "rx_router_url",
+    "rx_router_route_id",
+)
 
 
 # ====================================================================== fixtures
@@ -89,7 +94,13 @@ def book(app_url: str, db: Session, customers: Customers) -> Book:
         q.status
         for q in (made.b1_awaiting, made.a1_home, made.a1_awaiting, made.a2_awaiting, made.b1_home)
     ]
-    assert statuses == ["awaiting_approval", "approved", "awaiting_approval", "awaiting_approval", "approved"]
+    assert statuses == [
+        "awaiting_approval",
+        "approved",
+        "awaiting_approval",
+        "awaiting_approval",
+        "approved",
+    ]
     return made
 
 
@@ -117,7 +128,12 @@ def visit(root: State, path: str, **query: str) -> None:
     """What the event processor does before a page's on_load: the browser's router data
     (path, URL with its query string) goes onto the root state's router vars."""
     as_path = path + (f"?{urlencode(query)}" if query else "")
-    data = {"pathname": path, "asPath": as_path, "query": dict(query), "headers": {"origin": ORIGIN}}
+    data = {
+        "pathname": path,
+        "asPath": as_path,
+        "query": dict(query),
+        "headers": {"origin": ORIGIN},
+    }
     root.router_data = root._update_router_vars(data, root.router_data)
     assert dict(sub(root, QuoteDetailState).router.url.query_parameters) == query
 
@@ -141,13 +157,19 @@ def visible(state: Any) -> dict[str, Any]:
     """A screen as it looks: without the echoed input and the form-remount counters
     (`*_key`, which only grow with every load)."""
     return {
-        k: v for k, v in screen(state).items() if not _is_echo(k) and not k.removesuffix("_rx_state_").endswith("_key")
+        k: v
+        for k, v in screen(state).items()
+        if not _is_echo(k) and not k.removesuffix("_rx_state_").endswith("_key")
     }
 
 
-def without_router(tree: dict[str, Any], skip: Callable[[str], bool] = _is_router) -> dict[str, Any]:
+def without_router(
+    tree: dict[str, Any], skip: Callable[[str], bool] = _is_router
+) -> dict[str, Any]:
     return {
-        name: {k: v for k, v in values.items() if not skip(k)} if isinstance(values, dict) else values
+        name: {k: v for k, v in values.items() if not skip(k)}
+        if isinstance(values, dict)
+        else values
         for name, values in tree.items()
     }
 
@@ -168,9 +190,19 @@ def traces(book: Book, code: str) -> list[str]:
         people, quotes_ = [c.a1_person, c.a1_company], [book.a1_home, book.a1_awaiting]
     found = [code]
     for p in people:
-        found += [p.name, str(p.number), p.national_id, p.national_id[:3] + "*" * (len(p.national_id) - 5) + p.national_id[-2:]]
+        found += [
+            p.name,
+            str(p.number),
+            p.national_id,
+            p.national_id[:3] + "*" * (len(p.national_id) - 5) + p.national_id[-2:],
+        ]
     for q in quotes_:
-        found += [str(q.number), format_try(q.gross_premium), format_try(q.net_premium), format_try(q.sum_insured)]
+        found += [
+            str(q.number),
+            format_try(q.gross_premium),
+            format_try(q.net_premium),
+            format_try(q.sum_insured),
+        ]
     return found
 
 
@@ -178,10 +210,12 @@ def leaked(root: State, book: Book, code: str) -> list[str]:
     return sorted({t for text in browser_payloads(root) for t in traces(book, code) if t in text})
 
 
-# ====================================================================== detail: another agency's number
+# ====================================================================== detail: B's number
 
 
-def test_another_agencys_quote_number_opens_exactly_like_a_number_nobody_has(root: State, book: Book):
+def test_another_agencys_quote_number_opens_exactly_like_a_number_nobody_has(
+    root: State, book: Book
+):
     b_quote = str(book.b1_awaiting.number)
     sign_in(root, "acente.a1")
     detail = sub(root, QuoteDetailState)
@@ -193,7 +227,13 @@ def test_another_agencys_quote_number_opens_exactly_like_a_number_nobody_has(roo
     whole_b = without_router(root.dict())
     # then the screen says "not found" and holds nothing of it
     assert detail.error == NOT_FOUND
-    assert (detail.quote, detail.values, detail.taxes, detail.worksheet, detail.can_decide) == ({}, [], [], [], False)
+    assert (detail.quote, detail.values, detail.taxes, detail.worksheet, detail.can_decide) == (
+        {},
+        [],
+        [],
+        [],
+        False,
+    )
     assert detail.message == ""
     assert leaked(root, book, "acente.b1") == []
 
@@ -226,11 +266,15 @@ def test_the_owner_sees_the_quote_the_other_agency_cannot(root: State, book: Boo
     assert detail.quote["gross"] == format_try(book.b1_awaiting.gross_premium)
     assert detail.quote["sum_insured"] == "2.000.000,00 ₺"
     payload = browser_payloads(root)[0]
-    for trace in ("Mehmet Öztürk", str(book.b1_awaiting.number), format_try(book.b1_awaiting.gross_premium)):
+    for trace in (
+        "Mehmet Öztürk",
+        str(book.b1_awaiting.number),
+        format_try(book.b1_awaiting.gross_premium),
+    ):
         assert trace in payload
 
 
-# ====================================================================== form: revise / pick / search
+# ====================================================================== form: revise, pick, search
 
 
 def test_revising_another_agencys_quote_prefills_nothing(root: State, book: Book):
@@ -240,7 +284,12 @@ def test_revising_another_agencys_quote_prefills_nothing(root: State, book: Book
     quote_form.load()
     outcome_b = visible(quote_form)
     assert quote_form.error == NOT_FOUND
-    assert (quote_form.line_code, quote_form.values, quote_form.fields, quote_form.customer) == ("", {}, [], {})
+    assert (quote_form.line_code, quote_form.values, quote_form.fields, quote_form.customer) == (
+        "",
+        {},
+        [],
+        {},
+    )
     assert (quote_form.sum_insured, quote_form.price_rows, quote_form.worksheet) == ("", [], [])
     assert quote_form.message == ""
     assert quote_form.revising == str(book.b1_awaiting.number)  # the browser's own query, echoed
@@ -268,7 +317,11 @@ def test_picking_another_agencys_customer_by_id_finds_nothing(root: State, book:
     assert quote_form.error == ""
 
     quote_form.pick_customer(str(book.customers.b1_person.id))
-    assert (quote_form.error, quote_form.customer, quote_form.customer_results) == (NOT_FOUND, {}, [])
+    assert (quote_form.error, quote_form.customer, quote_form.customer_results) == (
+        NOT_FOUND,
+        {},
+        [],
+    )
     outcome_b = screen(quote_form)
     quote_form.pick_customer("987654")
     assert screen(quote_form) == outcome_b
@@ -281,8 +334,18 @@ def test_picking_another_agencys_customer_by_id_finds_nothing(root: State, book:
 @pytest.mark.parametrize("what", ["name", "first name", "number", "national_id"])
 def test_searching_another_agencys_customer_finds_nothing(root: State, book: Book, what: str):
     b = book.customers.b1_person
-    term = {"name": b.name, "first name": "mehmet", "number": str(b.number), "national_id": b.national_id}[what]
-    nobody = {"name": "Hiç Kimse", "first name": "hiçkimse", "number": "999999", "national_id": "10000000078"}[what]
+    term = {
+        "name": b.name,
+        "first name": "mehmet",
+        "number": str(b.number),
+        "national_id": b.national_id,
+    }[what]
+    nobody = {
+        "name": "Hiç Kimse",
+        "first name": "hiçkimse",
+        "number": "999999",
+        "national_id": "10000000078",
+    }[what]
     sign_in(root, "acente.a1")
     quote_form = sub(root, QuoteFormState)
     visit(root, "/teklifler/yeni")
@@ -316,7 +379,10 @@ def test_the_list_filtered_by_another_agencys_number_is_empty(root: State, book:
     listing = sub(root, QuoteListState)
     visit(root, "/teklifler")
     listing.load()
-    assert [r["number"] for r in listing.rows] == [str(book.a1_awaiting.number), str(book.a1_home.number)]
+    assert [r["number"] for r in listing.rows] == [
+        str(book.a1_awaiting.number),
+        str(book.a1_home.number),
+    ]
     assert listing.total == 2
 
     for number in (book.b1_awaiting.number, book.b1_home.number, book.a2_awaiting.number):
@@ -408,12 +474,20 @@ def test_the_approver_approves_once_and_a_second_approval_says_already_decided(
     detail = sub(root, QuoteDetailState)
     visit(root, "/teklifler/detay", no=number)
     detail.load()
-    assert (detail.error, detail.quote["status"], detail.can_decide) == ("", "awaiting_approval", True)
+    assert (detail.error, detail.quote["status"], detail.can_decide) == (
+        "",
+        "awaiting_approval",
+        True,
+    )
 
     detail.approve()
     assert detail.error == ""
     assert detail.message == f"Teklif {number} onaylandı."
-    assert (detail.quote["status"], detail.quote["approved_by"], detail.can_decide) == ("approved", "gm.onay", False)
+    assert (detail.quote["status"], detail.quote["approved_by"], detail.can_decide) == (
+        "approved",
+        "gm.onay",
+        False,
+    )
     stored = stored_quote(quotes_url, int(number))
     assert (stored["status"], stored["approved_by_code"]) == ("approved", "gm.onay")
 
@@ -428,10 +502,15 @@ def test_the_approver_approves_once_and_a_second_approval_says_already_decided(
     # and the queue no longer lists it
     queue = sub(root, ApprovalState)
     queue.load()
-    assert [r["number"] for r in queue.rows] == [str(book.a1_awaiting.number), str(book.a2_awaiting.number)]
+    assert [r["number"] for r in queue.rows] == [
+        str(book.a1_awaiting.number),
+        str(book.a2_awaiting.number),
+    ]
 
 
-def test_an_agency_user_cannot_approve_its_own_awaiting_quote(root: State, book: Book, quotes_url: str):
+def test_an_agency_user_cannot_approve_its_own_awaiting_quote(
+    root: State, book: Book, quotes_url: str
+):
     number = str(book.a1_awaiting.number)
     sign_in(root, "acente.a1")
     detail = sub(root, QuoteDetailState)
@@ -501,10 +580,20 @@ HANDLERS: dict[str, Callable[[State, Book], None]] = {
 
 def _quote_data(root: State) -> dict[str, Any]:
     detail, qform = sub(root, QuoteDetailState), sub(root, QuoteFormState)
-    listing, stats, queue = sub(root, QuoteListState), sub(root, QuoteStatsState), sub(root, ApprovalState)
+    listing, stats, queue = (
+        sub(root, QuoteListState),
+        sub(root, QuoteStatsState),
+        sub(root, ApprovalState),
+    )
     return {
         "detail": (detail.quote, detail.values, detail.taxes, detail.worksheet, detail.can_decide),
-        "form": (qform.customer, qform.customer_results, qform.line_code, qform.values, qform.line_options),
+        "form": (
+            qform.customer,
+            qform.customer_results,
+            qform.line_code,
+            qform.values,
+            qform.line_options,
+        ),
         "list": (listing.rows, listing.total),
         "stats": (stats.rows, stats.totals, stats.chart),
         "queue": (queue.rows, queue.total),
@@ -538,14 +627,21 @@ def test_a_forged_or_empty_token_changes_nothing_and_signs_the_tab_out(
     # then nothing was written, the tab is signed out and no screen holds any data
     assert snapshot(quotes_url) == before
     assert stored_quote(quotes_url, book.b1_awaiting.number)["status"] == "awaiting_approval"
-    assert (session.signed_in, session.token, session.user_code, session.perms) == (False, "", "", [])
+    assert (session.signed_in, session.token, session.user_code, session.perms) == (
+        False,
+        "",
+        "",
+        [],
+    )
     assert session.sign_in_error == i18n.translate("auth.session_ended", "tr")
     assert _quote_data(root) == EMPTY
     assert leaked(root, book, "acente.b1") == []
 
 
 @pytest.mark.parametrize("handler", list(HANDLERS))
-def test_a_fresh_tab_with_a_forged_token_gets_nothing(root: State, book: Book, quotes_url: str, handler: str):
+def test_a_fresh_tab_with_a_forged_token_gets_nothing(
+    root: State, book: Book, quotes_url: str, handler: str
+):
     session = sub(root, SessionState)
     session.token = FORGED
     before = snapshot(quotes_url)
@@ -570,7 +666,9 @@ def test_the_agency_user_sees_national_ids_masked(root: State, book: Book):
     quote_form.search_customers({"customer_search": "a"})
     ids = {r["name"]: r["national_id"] for r in quote_form.customer_results}
     assert ids == {"Ayşe Şahin": "172******60", "IŞIK Gıda San. ve Tic. Ltd. Şti.": "454*****20"}
-    quote_form.search_customers({"customer_search": "17291716060"})  # the full id finds, and is masked
+    quote_form.search_customers(
+        {"customer_search": "17291716060"}
+    )  # the full id finds, and is masked
     assert [r["national_id"] for r in quote_form.customer_results] == ["172******60"]
     quote_form.pick_customer(str(a1.id))
     assert quote_form.customer["national_id"] == "172******60"
@@ -593,13 +691,18 @@ def test_the_approver_sees_national_ids_in_full(root: State, book: Book):
 # ====================================================================== shared tab
 
 
-def test_the_next_user_on_the_same_tab_sees_none_of_the_previous_users_list(root: State, book: Book):
+def test_the_next_user_on_the_same_tab_sees_none_of_the_previous_users_list(
+    root: State, book: Book
+):
     # given acente.b1 had the quote list open, then signed out on a shared computer
     session = sign_in(root, "acente.b1")
     listing = sub(root, QuoteListState)
     visit(root, "/teklifler")
     listing.load()
-    assert [r["number"] for r in listing.rows] == [str(book.b1_home.number), str(book.b1_awaiting.number)]
+    assert [r["number"] for r in listing.rows] == [
+        str(book.b1_home.number),
+        str(book.b1_awaiting.number),
+    ]
     listing.apply({"customer": "Mehmet"})
     assert listing.filters["customer"] == "Mehmet"
     assert "Mehmet Öztürk" in browser_payloads(root)[0]
@@ -608,7 +711,10 @@ def test_the_next_user_on_the_same_tab_sees_none_of_the_previous_users_list(root
     sign_in(root, "acente.a1")
     listing.load()
     # then only a1's quotes are listed, with no filter or trace of B's left behind
-    assert [r["number"] for r in listing.rows] == [str(book.a1_awaiting.number), str(book.a1_home.number)]
+    assert [r["number"] for r in listing.rows] == [
+        str(book.a1_awaiting.number),
+        str(book.a1_home.number),
+    ]
     assert (listing.total, listing.page, listing.filters) == (2, 1, {})
     assert leaked(root, book, "acente.b1") == []
 

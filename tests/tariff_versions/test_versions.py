@@ -35,7 +35,10 @@ def db(sqlite_db_from, migrated_sqlite_template):
 
 
 def _snapshot(db):
-    return [(v.number, v.status, v.effective_from, v.sha256) for v in db.exec(select(TariffVersion)).all()]
+    return [
+        (v.number, v.status, v.effective_from, v.sha256)
+        for v in db.exec(select(TariffVersion)).all()
+    ]
 
 
 def _doubled_kasko() -> bytes:
@@ -58,7 +61,9 @@ def test_first_setup_loads_shipped_folder_once_as_version_one_in_force(db):
 
 def test_broken_csv_reports_every_problem_and_stores_nothing(db):
     before = _snapshot(db)
-    broken = KASKO_RATES.replace(b"otomobil,*,34.00", b"otomobil,*,abc", 1) + b"*,u\xc3\xa7ak,*,10,0\n"
+    broken = (
+        KASKO_RATES.replace(b"otomobil,*,34.00", b"otomobil,*,abc", 1) + b"*,u\xc3\xa7ak,*,10,0\n"
+    )
     with pytest.raises(versions.TariffProblems) as info:
         versions.upload(db, IT, filename="rates.csv", data=broken, target_path="kasko/rates.csv")
     found = [p.format() for p in info.value.problems]
@@ -71,7 +76,14 @@ def test_broken_csv_reports_every_problem_and_stores_nothing(db):
 
 
 def test_valid_csv_becomes_a_draft_that_changes_no_price_until_activated(db):
-    row = versions.upload(db, IT, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv", note="x2")
+    row = versions.upload(
+        db,
+        IT,
+        filename="rates.csv",
+        data=_doubled_kasko(),
+        target_path="kasko/rates.csv",
+        note="x2",
+    )
     assert (row.number, row.status, row.in_force) == (2, versions.DRAFT, False)
     assert versions.version_in_force(db).number == 1
 
@@ -81,20 +93,38 @@ def test_valid_csv_becomes_a_draft_that_changes_no_price_until_activated(db):
     assert versions.version_in_force(db, tomorrow).number == 2
 
     args = ("kasko", "bireysel", Decimal("850000"), date(2026, 12, 1))
-    values = {"vehicle_type": "otomobil", "usage": "hususi", "model_year": "2022", "province_group": "1",
-              "no_claims_step": "0", "deductible": "yok", "lpg": "no", "birth_date": "1985-04-12"}
+    values = {
+        "vehicle_type": "otomobil",
+        "usage": "hususi",
+        "model_year": "2022",
+        "province_group": "1",
+        "no_claims_step": "0",
+        "deductible": "yok",
+        "lpg": "no",
+        "birth_date": "1985-04-12",
+    }
     old = price(versions.tariff_in_force(db)[1], *args, values=values)
     new = price(versions.tariff_in_force(db, tomorrow)[1], *args, values=values)
     assert new.worksheet[0].rate_per_mille == 2 * old.worksheet[0].rate_per_mille
 
-    event = db.exec(select(AuditEvent).where(AuditEvent.action == "tariff.activate", AuditEvent.entity_id == "2")).one()
+    event = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "tariff.activate", AuditEvent.entity_id == "2"
+        )
+    ).one()
     assert event.actor_code == "bt.test"
     assert event.before == {"status": "draft", "effective_from": None, "in_force": 1}
-    assert event.after == {"status": "activated", "effective_from": tomorrow.isoformat(), "in_force": 1}
+    assert event.after == {
+        "status": "activated",
+        "effective_from": tomorrow.isoformat(),
+        "in_force": 1,
+    }
 
 
 def test_activation_in_the_past_or_twice_is_refused(db):
-    row = versions.upload(db, IT, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv")
+    row = versions.upload(
+        db, IT, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv"
+    )
     with pytest.raises(ValidationFailed) as info:
         versions.activate(db, IT, row.id, clock.today() - timedelta(days=1))
     assert info.value.code == "tariff.effective_in_past"
@@ -106,7 +136,9 @@ def test_activation_in_the_past_or_twice_is_refused(db):
 
 
 def test_compare_lists_changed_rows_by_file_and_line(db):
-    row = versions.upload(db, IT, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv")
+    row = versions.upload(
+        db, IT, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv"
+    )
     changes = versions.compare(db, IT, 1, row.id)
     data_rows = len(KASKO_RATES.decode().splitlines()) - 1
     assert {c.file for c in changes} == {"kasko/rates.csv"}
@@ -145,7 +177,9 @@ def test_bad_uploads_are_refused_with_a_message(db, filename, data, path, code):
 def test_only_tariff_managers_change_tariffs(db):
     before = _snapshot(db)
     for call in (
-        lambda: versions.upload(db, CLERK, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv"),
+        lambda: versions.upload(
+            db, CLERK, filename="rates.csv", data=_doubled_kasko(), target_path="kasko/rates.csv"
+        ),
         lambda: versions.activate(db, CLERK, 1, clock.today()),
         lambda: versions.download(db, CLERK, 1),
         lambda: versions.compare(db, CLERK, 1, 1),

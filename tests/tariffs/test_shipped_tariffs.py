@@ -150,15 +150,28 @@ EXAMPLES = [
     #   = 19,111.1025 → net 19,111.10 (≥ min 1,500); BSMV 5 % = 955.555 → 955.56
     #   gross 20,066.66
     pytest.param(
-        "kasko", "bireysel", "850000", None, KASKO,
-        "19111.10", {"BSMV": "955.56"}, "20066.66", id="kasko",
+        "kasko",
+        "bireysel",
+        "850000",
+        None,
+        KASKO,
+        "19111.10",
+        {"BSMV": "955.56"},
+        "20066.66",
+        id="kasko",
     ),
     # trafik, bireysel: rates row `*,otomobil,2` fixed 7,680.00 (rate 0 ‰, the sum insured
     #   does not count) × basamak 5 0.90 = 6,912.00 (≥ min 750)
     #   THGF 5 % 345.60, GHP 2 % 138.24, BSMV 5 % 345.60 → gross 7,741.44
     pytest.param(
-        "trafik", "bireysel", "300000", None, TRAFIK,
-        "6912.00", {"THGF": "345.60", "GHP": "138.24", "BSMV": "345.60"}, "7741.44",
+        "trafik",
+        "bireysel",
+        "300000",
+        None,
+        TRAFIK,
+        "6912.00",
+        {"THGF": "345.60", "GHP": "138.24", "BSMV": "345.60"},
+        "7741.44",
         id="trafik",
     ),
     # konut, bireysel, 2,500,000 TL: rates row `*,yes,1` 1.30 ‰ (0.40 fire + 0.90
@@ -166,23 +179,44 @@ EXAMPLES = [
     #   × in_municipality yes 1.00 × sum_insured_band 1M–3M 1.00 = 3,250.00
     #   BSMV 5 % 162.50, YSV 10 % 325.00 → gross 3,737.50
     pytest.param(
-        "konut", "bireysel", "2500000", None, KONUT,
-        "3250.00", {"BSMV": "162.50", "YSV": "325.00"}, "3737.50", id="konut",
+        "konut",
+        "bireysel",
+        "2500000",
+        None,
+        KONUT,
+        "3250.00",
+        {"BSMV": "162.50", "YSV": "325.00"},
+        "3737.50",
+        id="konut",
     ),
     # isyeri, kobi, 5,000,000 TL: rates row `*,magaza,yes,2` 1.70 ‰ (0.90 fire + 0.80
     #   earthquake zone 2) → base 8,500.00 × betonarme 1.00 × sprinkler no 1.00
     #   × deductible %2 0.95 × in_municipality yes 1.00 × sum_insured_band 2.5M–10M 1.00
     #   = 8,075.00; BSMV 5 % 403.75, YSV 10 % 807.50 → gross 9,286.25
     pytest.param(
-        "isyeri", "kobi", "5000000", None, ISYERI,
-        "8075.00", {"BSMV": "403.75", "YSV": "807.50"}, "9286.25", id="isyeri",
+        "isyeri",
+        "kobi",
+        "5000000",
+        None,
+        ISYERI,
+        "8075.00",
+        {"BSMV": "403.75", "YSV": "807.50"},
+        "9286.25",
+        id="isyeri",
     ),
     # ferdi_kaza, kamu_personeli, 500,000 TL: rates row `kamu_personeli,1` 0.54 ‰
     #   → base 270.00 × age 46 (40–55) 1.15 × cover_option tedavi 1.35 × motorcycle no 1.00
     #   = 419.175 → net 419.18 (≥ min 200); BSMV 5 % = 20.959 → 20.96; gross 440.14
     pytest.param(
-        "ferdi_kaza", "kamu_personeli", "500000", None, FERDI_KAZA,
-        "419.18", {"BSMV": "20.96"}, "440.14", id="ferdi_kaza",
+        "ferdi_kaza",
+        "kamu_personeli",
+        "500000",
+        None,
+        FERDI_KAZA,
+        "419.18",
+        {"BSMV": "20.96"},
+        "440.14",
+        id="ferdi_kaza",
     ),
     # nakliyat, kobi, 2,000,000 TL, single voyage 2026-12-01 → 2026-12-21 (20 days):
     #   rates row `*,karayolu,icc_a` 5.00 ‰ (annual basis) → base 10,000.00
@@ -190,8 +224,15 @@ EXAMPLES = [
     #   = 11,000.00; short-rate row up_to_days 30 → 20 % → 2,200.00 (≥ min 250)
     #   BSMV 5 % 110.00 → gross 2,310.00
     pytest.param(
-        "nakliyat", "kobi", "2000000", date(2026, 12, 21), NAKLIYAT,
-        "2200.00", {"BSMV": "110.00"}, "2310.00", id="nakliyat",
+        "nakliyat",
+        "kobi",
+        "2000000",
+        date(2026, 12, 21),
+        NAKLIYAT,
+        "2200.00",
+        {"BSMV": "110.00"},
+        "2310.00",
+        id="nakliyat",
     ),
 ]
 
@@ -221,12 +262,23 @@ def test_trafik_cancellation_keeps_min_retained(shipped: TariffSet) -> None:
     # Cheapest traffic premium: traktör, il grubu 5, fixed 1,510.00 × basamak 8 0.55 = 830.50.
     # Sold after 40 days: pro rata earned 830.50 × 40 / 365 = 91.01, raised to
     # min_retained 500.00 → refund 330.50.
-    values = {"vehicle_type": "traktor", "province_group": "5", "no_claims_step": "8",
-              "model_year": "2010"}
+    values = {
+        "vehicle_type": "traktor",
+        "province_group": "5",
+        "no_claims_step": "8",
+        "model_year": "2010",
+    }
     quote = price(shipped, "trafik", "bireysel", "300000", START, None, values)
     assert quote.net_premium == D("830.50")
-    result = refund(shipped, "trafik", quote.net_premium, START, date(2027, 12, 1),
-                    date(2027, 1, 10), "arac_satisi")
+    result = refund(
+        shipped,
+        "trafik",
+        quote.net_premium,
+        START,
+        date(2027, 12, 1),
+        date(2027, 1, 10),
+        "arac_satisi",
+    )
     assert (result.method, result.earned, result.refund) == ("pro_rata", D("500.00"), D("330.50"))
 
 

@@ -80,7 +80,9 @@ class AuditFilter:
     entity_id: str = ""
 
 
-def list_events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1, size: int = 25) -> Page[AuditRow]:
+def list_events(
+    db: Session, actor: Actor, flt: AuditFilter, page: int = 1, size: int = 25
+) -> Page[AuditRow]:
     actor.require("audit.view")
     if flt.date_from and flt.date_to and flt.date_to < flt.date_from:
         raise ValidationFailed("error.date_range", field="date_to")
@@ -103,7 +105,9 @@ def list_events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1, size
     rows, total, page, size = fetch_page(db, query, page, size)
     return Page(
         rows=[
-            AuditRow(e.id, e.at, e.actor_code, e.action, e.entity_type, e.entity_id, e.before, e.after)
+            AuditRow(
+                e.id, e.at, e.actor_code, e.action, e.entity_type, e.entity_id, e.before, e.after
+            )
             for e in rows
         ],
         total=total,

@@ -68,15 +68,32 @@ def _register_failure(db: Session, key: str, user: User | None, now: datetime) -
         wait = min(BASE_WAIT * (2 ** (row.failures - THROTTLE_AFTER)), MAX_WAIT)
         row.blocked_until = now + wait
     audit_log.record(
-        db, None, "auth.sign_in_failed", "user", user.id if user else key, None,
-        {"failures": row.failures}, actor_code=key or "?",
+        db,
+        None,
+        "auth.sign_in_failed",
+        "user",
+        user.id if user else key,
+        None,
+        {"failures": row.failures},
+        actor_code=key or "?",
     )
     if user is not None and row.failures >= LOCK_AFTER and not user.locked:
         user.locked = True
-        audit_log.record(db, None, "auth.locked", "user", user.id, {"locked": False}, {"locked": True}, actor_code=key)
+        audit_log.record(
+            db,
+            None,
+            "auth.locked",
+            "user",
+            user.id,
+            {"locked": False},
+            {"locked": True},
+            actor_code=key,
+        )
 
 
-def sign_in(db: Session, user_code: str, password: str, now: datetime | None = None) -> SignInResult:
+def sign_in(
+    db: Session, user_code: str, password: str, now: datetime | None = None
+) -> SignInResult:
     now = now or clock.utcnow()
     key = _key(user_code)
     if not key or not password:
@@ -97,7 +114,16 @@ def sign_in(db: Session, user_code: str, password: str, now: datetime | None = N
             raise AuthenticationFailed("auth.locked")
         raise AuthenticationFailed("auth.failed")
     if not user.active:
-        audit_log.record(db, None, "auth.sign_in_refused", "user", user.id, None, {"reason": "disabled"}, actor_code=key)
+        audit_log.record(
+            db,
+            None,
+            "auth.sign_in_refused",
+            "user",
+            user.id,
+            None,
+            {"reason": "disabled"},
+            actor_code=key,
+        )
         db.commit()
         raise AuthenticationFailed("auth.disabled")
     actor = load_actor(db, user.id)
@@ -105,7 +131,11 @@ def sign_in(db: Session, user_code: str, password: str, now: datetime | None = N
         raise AuthenticationFailed("auth.disabled")
     clear_throttle(db, key)
     token = secrets.token_urlsafe(32)
-    db.add(UserSession(token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now))
+    db.add(
+        UserSession(
+            token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now
+        )
+    )
     audit_log.record(db, actor, "auth.sign_in", "user", user.id)
     db.commit()
     return SignInResult(token=token, actor=actor, must_change_password=user.must_change_password)
@@ -116,7 +146,9 @@ def resolve_session(db: Session, token: str | None, now: datetime | None = None)
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
     now = now or clock.utcnow()
-    session = db.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
+    session = db.exec(
+        select(UserSession).where(UserSession.token_hash == _hash_token(token))
+    ).first()
     if session is None or session.ended_at is not None:
         return None
     if now - session.last_seen_at > timedelta(minutes=settings.session_idle_minutes):
@@ -143,12 +175,16 @@ def sign_out(db: Session, token: str | None, now: datetime | None = None) -> Non
     if not token:
         return
     now = now or clock.utcnow()
-    session = db.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
+    session = db.exec(
+        select(UserSession).where(UserSession.token_hash == _hash_token(token))
+    ).first()
     if session is None or session.ended_at is not None:
         return
     session.ended_at = now
     user = db.get(User, session.user_id)
-    audit_log.record(db, None, "auth.sign_out", "user", session.user_id, actor_code=user.code if user else "?")
+    audit_log.record(
+        db, None, "auth.sign_out", "user", session.user_id, actor_code=user.code if user else "?"
+    )
     db.commit()
 
 

@@ -46,7 +46,7 @@ class Document(FPDF):
         self.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
         self.set_font("DejaVu", "", 9)
 
-    def pairs(self, rows: list[tuple[str, str]], label_width: float = 55) -> None:
+    def pairs(self, rows: list[tuple[str, str]], label_width: float = 55) -> None:  # float-ok: mm
         self.set_font("DejaVu", "", 9)
         for key, value in rows:
             self.set_font("DejaVu", "B", 9)
@@ -54,7 +54,13 @@ class Document(FPDF):
             self.set_font("DejaVu", "", 9)
             self.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
 
-    def grid(self, headings: list[str], rows: list[list[str]], widths: list[float], right: frozenset[int] = frozenset()) -> None:
+    def grid(
+        self,
+        headings: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        right: frozenset[int] = frozenset(),
+    ) -> None:
         """A ruled table; columns in `right` are right-aligned (amounts)."""
         aligns = tuple("RIGHT" if i in right else "LEFT" for i in range(len(widths)))
         self.set_font("DejaVu", "", 8)

@@ -12,22 +12,27 @@ from iztim_app.i18n import translate
 def render_quote(view, line_name: str, field_rows: list[tuple[str, str]], lang: str) -> bytes:  # noqa: ANN001
     """`view` is a quotes.services.QuoteView; only approved, unexpired quotes are printed."""
     t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
+    start, end = clock.format_date(view.start_date), clock.format_date(view.end_date)
+    period = f"{start} 12:00 – {end} 12:00"
+    approved_at = clock.format_date(view.approved_at) if view.approved_at else ""
     doc = Document(
         f"{t('pdf.quote_title')} {view.number}",
         t("pdf.quote_valid", date=clock.format_date(view.valid_until)),
     )
     doc.alias_nb_pages()
-    doc.pairs([
-        (t("quote.number"), str(view.number)),
-        (t("quote.date"), clock.format_date(view.quote_date)),
-        (t("quote.valid_until"), clock.format_date(view.valid_until)),
-        (t("quote.line"), line_name),
-        (t("quote.customer"), f"{view.customer_name} ({view.customer_number})"),
-        (t("quote.start"), f"{clock.format_date(view.start_date)} 12:00 – {clock.format_date(view.end_date)} 12:00"),
-        (t("quote.sum_insured"), format_try(view.sum_insured)),
-        (t("quote.prepared_by"), view.prepared_by),
-        (t("quote.approved_by"), f"{view.approved_by or ''} · {clock.format_date(view.approved_at) if view.approved_at else ''}"),
-    ])
+    doc.pairs(
+        [
+            (t("quote.number"), str(view.number)),
+            (t("quote.date"), clock.format_date(view.quote_date)),
+            (t("quote.valid_until"), clock.format_date(view.valid_until)),
+            (t("quote.line"), line_name),
+            (t("quote.customer"), f"{view.customer_name} ({view.customer_number})"),
+            (t("quote.start"), period),
+            (t("quote.sum_insured"), format_try(view.sum_insured)),
+            (t("quote.prepared_by"), view.prepared_by),
+            (t("quote.approved_by"), f"{view.approved_by or ''} · {approved_at}"),
+        ]
+    )
     if field_rows:
         doc.section(t("quote.fields"))
         doc.pairs(field_rows)
@@ -38,6 +43,10 @@ def render_quote(view, line_name: str, field_rows: list[tuple[str, str]], lang: 
     doc.grid([t("pdf.item"), t("pdf.amount")], price_rows, [120, 60], right=frozenset({1}))
     doc.section(t("quote.worksheet"))
     steps = explain(view.worksheet, lang)
-    doc.grid([t("pdf.step"), t("pdf.detail"), t("pdf.amount")], [[s["step"], s["detail"], s["amount"]] for s in steps],
-             [28, 122, 30], right=frozenset({2}))
+    doc.grid(
+        [t("pdf.step"), t("pdf.detail"), t("pdf.amount")],
+        [[s["step"], s["detail"], s["amount"]] for s in steps],
+        [28, 122, 30],
+        right=frozenset({2}),
+    )
     return doc.output_bytes()

@@ -62,7 +62,9 @@ def list_offices(db: Session, actor: Actor) -> list[OfficeRow]:
     ]
 
 
-def _validate(db: Session, code: str, name: str, kind: str, parent_id: int | None, agency_kind: str | None):
+def _validate(
+    db: Session, code: str, name: str, kind: str, parent_id: int | None, agency_kind: str | None
+):
     code = (code or "").strip()
     name = (name or "").strip()
     if not CODE_RE.match(code):
@@ -77,7 +79,9 @@ def _validate(db: Session, code: str, name: str, kind: str, parent_id: int | Non
     if parent_id not in (None, "", 0) and parent is None:
         raise ValidationFailed("office.parent_invalid", field="parent_id")
     allowed = ALLOWED_PARENTS[office_kind]
-    if (parent is None and allowed) or (parent is not None and OfficeKind(parent.kind) not in allowed):
+    if (parent is None and allowed) or (
+        parent is not None and OfficeKind(parent.kind) not in allowed
+    ):
         raise ValidationFailed("office.parent_invalid", field="parent_id")
     if office_kind is OfficeKind.AGENCY:
         try:
@@ -100,10 +104,13 @@ def create_office(
     agency_kind: str | None = None,
 ) -> OfficeRow:
     actor.require("user.manage")
-    code, name, office_kind, parent, agency_kind = _validate(db, code, name, kind, parent_id, agency_kind)
-    if office_kind is OfficeKind.HEAD_OFFICE and db.exec(
-        select(Office).where(Office.kind == OfficeKind.HEAD_OFFICE.value)
-    ).first():
+    code, name, office_kind, parent, agency_kind = _validate(
+        db, code, name, kind, parent_id, agency_kind
+    )
+    if (
+        office_kind is OfficeKind.HEAD_OFFICE
+        and db.exec(select(Office).where(Office.kind == OfficeKind.HEAD_OFFICE.value)).first()
+    ):
         raise Conflict("office.single_head_office")
     if db.exec(select(Office).where(Office.code == code)).first():
         raise Conflict("office.code_taken", code=code)

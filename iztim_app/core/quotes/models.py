@@ -46,12 +46,18 @@ class Quote(SQLModel, table=True):
     sum_insured: Decimal = Field(sa_column=money_column(nullable=False))
     start_date: date
     end_date: date
-    values: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    values: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     tariff_version_id: int = Field(foreign_key="tariff_version.id")
     net_premium: Decimal = Field(sa_column=money_column(nullable=False))
-    taxes: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    taxes: dict[str, str] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     gross_premium: Decimal = Field(sa_column=money_column(nullable=False))
-    worksheet: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    worksheet: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     channel: str = Field(max_length=16, index=True)
     prepared_by_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     prepared_by_code: str = Field(max_length=64)

@@ -168,7 +168,8 @@ def _customer(db: Session, actor: Actor, customer_id) -> Customer:  # noqa: ANN0
         raise ValidationFailed("quote.customer_required", field="customer") from None
     customer = db.exec(
         select(Customer).where(
-            Customer.id == cid, actor.visible(Customer.owner_user_id, Customer.office_id, Customer.office_path)
+            Customer.id == cid,
+            actor.visible(Customer.owner_user_id, Customer.office_id, Customer.office_path),
         )
     ).first()
     if customer is None:
@@ -182,10 +183,14 @@ def _parse_date(value, field_name: str) -> date:  # noqa: ANN001
     try:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
-        raise ValidationFailed("error.required" if not value else "error.invalid", field=field_name) from None
+        raise ValidationFailed(
+            "error.required" if not value else "error.invalid", field=field_name
+        ) from None
 
 
-def _price(db: Session, actor: Actor, inp: QuoteInput, today: date) -> tuple[Customer, versions.TariffVersion, PriceResult, Decimal, date, date | None]:
+def _price(
+    db: Session, actor: Actor, inp: QuoteInput, today: date
+) -> tuple[Customer, versions.TariffVersion, PriceResult, Decimal, date, date | None]:
     customer = _customer(db, actor, inp.customer_id)
     try:
         version, tariff = versions.tariff_in_force(db, today)
@@ -194,7 +199,11 @@ def _price(db: Session, actor: Actor, inp: QuoteInput, today: date) -> tuple[Cus
     if inp.line_code not in tariff.lines:
         raise ValidationFailed("quote.line_unknown", field="line")
     try:
-        sum_insured = parse_amount(inp.sum_insured) if not isinstance(inp.sum_insured, Decimal) else inp.sum_insured
+        sum_insured = (
+            parse_amount(inp.sum_insured)
+            if not isinstance(inp.sum_insured, Decimal)
+            else inp.sum_insured
+        )
     except ValueError:
         raise ValidationFailed("quote.sum_insured_invalid", field="sum_insured") from None
     if sum_insured <= 0:
@@ -235,7 +244,9 @@ def save_quote(
     today: date | None = None,
     channel: str | None = None,
 ) -> QuoteView:
-    """Saves a new quote with the next number and today's date; a revision supersedes its original."""
+    """Saves a new quote with the next number and today's date.
+
+    A revision (`revises`) supersedes its original."""
     actor.require("quote.create")
     today = today or clock.today()
     original = None
@@ -288,13 +299,32 @@ def save_quote(
         if taken != 1:
             db.rollback()
             raise Conflict("quote.already_superseded", number=original.number)
-        audit_log.record(db, actor, "quote.supersede", "quote", original.number,
-                         {"status": previous_status}, {"status": QuoteStatus.SUPERSEDED.value, "superseded_by": quote.number})
-    audit_log.record(db, actor, "quote.create", "quote", quote.number, None, {
-        "number": quote.number, "line": quote.line_code, "customer": customer.number,
-        "sum_insured": sum_insured, "gross_premium": quote.gross_premium, "status": quote.status,
-        "revises": original.number if original else None,
-    })
+        audit_log.record(
+            db,
+            actor,
+            "quote.supersede",
+            "quote",
+            original.number,
+            {"status": previous_status},
+            {"status": QuoteStatus.SUPERSEDED.value, "superseded_by": quote.number},
+        )
+    audit_log.record(
+        db,
+        actor,
+        "quote.create",
+        "quote",
+        quote.number,
+        None,
+        {
+            "number": quote.number,
+            "line": quote.line_code,
+            "customer": customer.number,
+            "sum_insured": sum_insured,
+            "gross_premium": quote.gross_premium,
+            "status": quote.status,
+            "revises": original.number if original else None,
+        },
+    )
     db.commit()
     return get_quote(db, actor, quote.number, today=today)
 
@@ -353,25 +383,44 @@ def _rows(db: Session, query: sa.Select, page: int, size: int, today: date) -> P
     return Page(
         rows=[
             QuoteRow(
-                id=q.id, number=q.number, quote_date=q.quote_date, line_code=q.line_code,
-                customer_number=c.number, customer_name=c.name, customer_kind=q.customer_kind,
-                sum_insured=q.sum_insured, gross_premium=q.gross_premium,
+                id=q.id,
+                number=q.number,
+                quote_date=q.quote_date,
+                line_code=q.line_code,
+                customer_number=c.number,
+                customer_name=c.name,
+                customer_kind=q.customer_kind,
+                sum_insured=q.sum_insured,
+                gross_premium=q.gross_premium,
                 status=rules.display_status(q.status, q.valid_until, today),
-                prepared_by=q.prepared_by_code, channel=q.channel,
+                prepared_by=q.prepared_by_code,
+                channel=q.channel,
             )
             for q, c in rows
         ],
-        total=total, page=page, size=size,
+        total=total,
+        page=page,
+        size=size,
     )
 
 
-def list_quotes(db: Session, actor: Actor, flt: QuoteFilter, page: int = 1, size: int = 20,
-                today: date | None = None) -> Page[QuoteRow]:
+def list_quotes(
+    db: Session,
+    actor: Actor,
+    flt: QuoteFilter,
+    page: int = 1,
+    size: int = 20,
+    today: date | None = None,
+) -> Page[QuoteRow]:
     _require_reader(actor)
     today = today or clock.today()
     if flt.date_from and flt.date_to and flt.date_to < flt.date_from:
         raise ValidationFailed("error.date_range", field="date_to")
-    query = select(Quote, Customer).join(Customer, Customer.id == Quote.customer_id).where(_visible(actor))
+    query = (
+        select(Quote, Customer)
+        .join(Customer, Customer.id == Quote.customer_id)
+        .where(_visible(actor))
+    )
     if flt.number.strip():
         query = query.where(Quote.number == _parse_number_or_zero(flt.number))
     if flt.customer.strip():
@@ -381,7 +430,11 @@ def list_quotes(db: Session, actor: Actor, flt: QuoteFilter, page: int = 1, size
         else:
             # name_search is the name folded the Turkish way; SQLite's lower() folds ASCII only.
             pattern = f"%{_fold(term)}%"
-            query = query.where(sa.or_(Customer.name_search.like(pattern), sa.func.lower(Customer.name).like(pattern)))
+            query = query.where(
+                sa.or_(
+                    Customer.name_search.like(pattern), sa.func.lower(Customer.name).like(pattern)
+                )
+            )
     if flt.line_code:
         query = query.where(Quote.line_code == flt.line_code)
     if flt.status == "expired":
@@ -395,7 +448,9 @@ def list_quotes(db: Session, actor: Actor, flt: QuoteFilter, page: int = 1, size
     if flt.date_to:
         query = query.where(Quote.quote_date <= flt.date_to)
     if flt.prepared_by.strip():
-        query = query.where(sa.func.lower(Quote.prepared_by_code) == flt.prepared_by.strip().lower())
+        query = query.where(
+            sa.func.lower(Quote.prepared_by_code) == flt.prepared_by.strip().lower()
+        )
     return _rows(db, query.order_by(Quote.number.desc()), page, size, today)
 
 
@@ -415,11 +470,16 @@ def _fold(text: str) -> str:
 
 
 def _approvable_condition(actor: Actor):  # noqa: ANN202
-    lines = [sa.and_(Quote.line_code == line, Quote.sum_insured <= limit) for line, limit in actor.quote_limits]
+    lines = [
+        sa.and_(Quote.line_code == line, Quote.sum_insured <= limit)
+        for line, limit in actor.quote_limits
+    ]
     return sa.or_(*lines) if lines else sa.false()
 
 
-def approval_queue(db: Session, actor: Actor, page: int = 1, size: int = 20, today: date | None = None) -> Page[QuoteRow]:
+def approval_queue(
+    db: Session, actor: Actor, page: int = 1, size: int = 20, today: date | None = None
+) -> Page[QuoteRow]:
     """Awaiting quotes this approver's permission and limits cover, oldest first."""
     actor.require("quote.approve")
     today = today or clock.today()
@@ -437,7 +497,9 @@ def approval_queue(db: Session, actor: Actor, page: int = 1, size: int = 20, tod
     return _rows(db, query, page, size, today)
 
 
-def _decide(db: Session, actor: Actor, number, today: date | None, values: dict, action: str) -> QuoteView:  # noqa: ANN001
+def _decide(
+    db: Session, actor: Actor, number, today: date | None, values: dict, action: str
+) -> QuoteView:  # noqa: ANN001
     actor.require("quote.approve")
     today = today or clock.today()
     quote = _find(db, actor, number)
@@ -456,27 +518,52 @@ def _decide(db: Session, actor: Actor, number, today: date | None, values: dict,
         current = db.get(Quote, quote.id)
         db.refresh(current)
         raise Conflict("quote.already_decided", number=quote.number, status=current.status)
-    audit_log.record(db, actor, action, "quote", quote.number, {"status": QuoteStatus.AWAITING_APPROVAL.value},
-                     {k: v for k, v in values.items()})
+    audit_log.record(
+        db,
+        actor,
+        action,
+        "quote",
+        quote.number,
+        {"status": QuoteStatus.AWAITING_APPROVAL.value},
+        {k: v for k, v in values.items()},
+    )
     db.commit()
     db.expire_all()
     return get_quote(db, actor, quote.number, today=today)
 
 
 def approve(db: Session, actor: Actor, number, today: date | None = None) -> QuoteView:  # noqa: ANN001
-    return _decide(db, actor, number, today, {
-        "status": QuoteStatus.APPROVED.value, "approved_by_code": actor.code, "approved_at": clock.utcnow(),
-    }, "quote.approve")
+    return _decide(
+        db,
+        actor,
+        number,
+        today,
+        {
+            "status": QuoteStatus.APPROVED.value,
+            "approved_by_code": actor.code,
+            "approved_at": clock.utcnow(),
+        },
+        "quote.approve",
+    )
 
 
 def reject(db: Session, actor: Actor, number, reason: str, today: date | None = None) -> QuoteView:  # noqa: ANN001
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("quote.reason_required", field="reason")
-    return _decide(db, actor, number, today, {
-        "status": QuoteStatus.REJECTED.value, "rejected_by_code": actor.code, "rejected_at": clock.utcnow(),
-        "rejection_reason": reason[:MAX_REASON],
-    }, "quote.reject")
+    return _decide(
+        db,
+        actor,
+        number,
+        today,
+        {
+            "status": QuoteStatus.REJECTED.value,
+            "rejected_by_code": actor.code,
+            "rejected_at": clock.utcnow(),
+            "rejection_reason": reason[:MAX_REASON],
+        },
+        "quote.reject",
+    )
 
 
 # ------------------------------------------------------------------ statistics
@@ -487,7 +574,9 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
     if not (actor.can("report.view") or actor.can("quote.view")):
         raise PermissionDenied(permission="report.view")
     if date_from is None or date_to is None:
-        raise ValidationFailed("error.required", field="date_from" if date_from is None else "date_to")
+        raise ValidationFailed(
+            "error.required", field="date_from" if date_from is None else "date_to"
+        )
     if date_to < date_from:
         raise ValidationFailed("error.date_range", field="date_to")
     approved = sa.case((Quote.status == QuoteStatus.APPROVED.value, 1), else_=0)
@@ -508,8 +597,16 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
         .order_by(Quote.line_code, Quote.customer_kind)
     )
     return [
-        StatsRow(line, kind, int(count), round2(Decimal(str(si))), round2(Decimal(str(net))),
-                 round2(Decimal(str(gross))), int(appr or 0), int(conv or 0))
+        StatsRow(
+            line,
+            kind,
+            int(count),
+            round2(Decimal(str(si))),
+            round2(Decimal(str(net))),
+            round2(Decimal(str(gross))),
+            int(appr or 0),
+            int(conv or 0),
+        )
         for line, kind, count, si, net, gross, appr, conv in db.exec(query).all()
     ]
 
@@ -542,7 +639,9 @@ def field_rows(db: Session, view: QuoteView, lang: str) -> list[tuple[str, str]]
     return rows
 
 
-def quote_document(db: Session, actor: Actor, number, lang: str = "tr", today: date | None = None) -> tuple[str, bytes]:  # noqa: ANN001
+def quote_document(
+    db: Session, actor: Actor, number, lang: str = "tr", today: date | None = None
+) -> tuple[str, bytes]:  # noqa: ANN001
     """The PDF of an approved, unexpired quote; awaiting or expired quotes are never printed."""
     from iztim_app.core.documents.quote_pdf import render_quote
 

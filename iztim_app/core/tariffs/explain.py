@@ -33,10 +33,22 @@ def explain(steps: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
         if kind == "rate":
             keys = ", ".join(f"{k}={v}" for k, v in (s.get("keys") or {}).items())
             detail = translate(
-                "explain.rate", lang, row=s["row"], group=s["customer_group"], keys=keys,
-                rate=_num(s["rate_per_mille"], 4), sum_insured=_amount(s["sum_insured"]), fixed=_amount(s["fixed"]),
+                "explain.rate",
+                lang,
+                row=s["row"],
+                group=s["customer_group"],
+                keys=keys,
+                rate=_num(s["rate_per_mille"], 4),
+                sum_insured=_amount(s["sum_insured"]),
+                fixed=_amount(s["fixed"]),
             )
-            out.append({"step": translate("explain.step.rate", lang), "detail": detail, "amount": _amount(s["base"])})
+            out.append(
+                {
+                    "step": translate("explain.step.rate", lang),
+                    "detail": detail,
+                    "amount": _amount(s["base"]),
+                }
+            )
         elif kind == "factor":
             if s.get("match") is not None:
                 band = s["match"]
@@ -45,22 +57,62 @@ def explain(steps: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
                 high = "" if s.get("max") is None else _num(s["max"])
                 band = f"[{low} – {high})"
             detail = translate(
-                "explain.factor", lang, factor=s["factor"], field=s["field"], value=s.get("value") or "—",
-                row=s["row"], band=band, multiplier=_num(s["multiplier"], 4),
+                "explain.factor",
+                lang,
+                factor=s["factor"],
+                field=s["field"],
+                value=s.get("value") or "—",
+                row=s["row"],
+                band=band,
+                multiplier=_num(s["multiplier"], 4),
             )
-            out.append({"step": translate("explain.step.factor", lang), "detail": detail, "amount": _amount(s["amount"])})
+            out.append(
+                {
+                    "step": translate("explain.step.factor", lang),
+                    "detail": detail,
+                    "amount": _amount(s["amount"]),
+                }
+            )
         elif kind == "short_rate":
-            detail = translate("explain.short_rate", lang, days=s["days"], percent=_num(s["earned_percent"]))
-            out.append({"step": translate("explain.step.short_rate", lang), "detail": detail, "amount": _amount(s["amount"])})
+            detail = translate(
+                "explain.short_rate", lang, days=s["days"], percent=_num(s["earned_percent"])
+            )
+            out.append(
+                {
+                    "step": translate("explain.step.short_rate", lang),
+                    "detail": detail,
+                    "amount": _amount(s["amount"]),
+                }
+            )
         elif kind == "net":
             key = "explain.net_min" if s.get("min_premium_applied") else "explain.net"
             detail = translate(key, lang, raw=_amount(s["net_raw"]), min=_amount(s["min_premium"]))
-            out.append({"step": translate("explain.step.net", lang), "detail": detail, "amount": _amount(s["net"])})
+            out.append(
+                {
+                    "step": translate("explain.step.net", lang),
+                    "detail": detail,
+                    "amount": _amount(s["net"]),
+                }
+            )
         elif kind == "tax":
             name = s.get("name_en") if lang == "en" else s.get("name_tr")
             detail = f"{s['code']} · {name} · %{_num(Decimal(str(s['rate'])) * 100)}"
-            out.append({"step": translate("explain.step.tax", lang), "detail": detail, "amount": _amount(s["amount"])})
+            out.append(
+                {
+                    "step": translate("explain.step.tax", lang),
+                    "detail": detail,
+                    "amount": _amount(s["amount"]),
+                }
+            )
         elif kind == "gross":
-            detail = translate("explain.gross", lang, net=_amount(s["net"]), taxes=_amount(s["taxes"]))
-            out.append({"step": translate("explain.step.gross", lang), "detail": detail, "amount": _amount(s["gross"])})
+            detail = translate(
+                "explain.gross", lang, net=_amount(s["net"]), taxes=_amount(s["taxes"])
+            )
+            out.append(
+                {
+                    "step": translate("explain.step.gross", lang),
+                    "detail": detail,
+                    "amount": _amount(s["gross"]),
+                }
+            )
     return out

@@ -153,7 +153,9 @@ def get_tariff_set(db: Session, actor: Actor, version_id: int) -> TariffSet:
     return tariff_set_of(_get(db, version_id))
 
 
-def download(db: Session, actor: Actor, version_id: int, path: str | None = None) -> tuple[str, bytes]:
+def download(
+    db: Session, actor: Actor, version_id: int, path: str | None = None
+) -> tuple[str, bytes]:
     """The whole version as a zip, or one of its CSV files."""
     actor.require("tariff.manage")
     version = _get(db, version_id)
@@ -196,7 +198,9 @@ def _next_number(db: Session) -> int:
     return int(db.exec(select(sa.func.coalesce(sa.func.max(TariffVersion.number), 0))).one()) + 1
 
 
-def _store(db: Session, actor_code: str, files: dict[str, bytes], note: str, based_on: int | None) -> TariffVersion:
+def _store(
+    db: Session, actor_code: str, files: dict[str, bytes], note: str, based_on: int | None
+) -> TariffVersion:
     content = pack(files)
     version = TariffVersion(
         number=_next_number(db),
@@ -238,7 +242,9 @@ def upload(
     if not data:
         raise ValidationFailed("tariff.upload_empty", field="file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed("tariff.upload_too_large", field="file", limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+        raise ValidationFailed(
+            "tariff.upload_too_large", field="file", limit=MAX_UPLOAD_BYTES // (1024 * 1024)
+        )
     name = (filename or "").lower()
     base = db.exec(select(TariffVersion).order_by(TariffVersion.number.desc())).first()
     if name.endswith(".zip"):
@@ -258,8 +264,19 @@ def upload(
     _validated(files)
     version = _store(db, actor.code, files, note, based_on)
     audit_log.record(
-        db, actor, "tariff.upload", "tariff_version", version.number, None,
-        {"number": version.number, "file": filename, "path": target_path, "based_on": based_on, "sha256": version.sha256},
+        db,
+        actor,
+        "tariff.upload",
+        "tariff_version",
+        version.number,
+        None,
+        {
+            "number": version.number,
+            "file": filename,
+            "path": target_path,
+            "based_on": based_on,
+            "sha256": version.sha256,
+        },
     )
     db.commit()
     return next(v for v in list_versions(db, actor) if v.id == version.id)
@@ -275,13 +292,21 @@ def activate(db: Session, actor: Actor, version_id: int, effective_from: date) -
         raise ValidationFailed("error.invalid", field="effective_from")
     if effective_from < clock.today():
         raise ValidationFailed("tariff.effective_in_past", field="effective_from")
-    before = {"status": version.status, "effective_from": None, "in_force": _number(version_in_force(db))}
+    before = {
+        "status": version.status,
+        "effective_from": None,
+        "in_force": _number(version_in_force(db)),
+    }
     version.status = ACTIVATED
     version.effective_from = effective_from
     version.activated_by = actor.code
     version.activated_at = clock.utcnow()
     db.flush()
-    after = {"status": ACTIVATED, "effective_from": effective_from, "in_force": _number(version_in_force(db))}
+    after = {
+        "status": ACTIVATED,
+        "effective_from": effective_from,
+        "in_force": _number(version_in_force(db)),
+    }
     audit_log.record(db, actor, "tariff.activate", "tariff_version", version.number, before, after)
     db.commit()
     return next(v for v in list_versions(db, actor) if v.id == version.id)
@@ -293,7 +318,15 @@ def discard(db: Session, actor: Actor, version_id: int) -> None:
     if version.status != DRAFT:
         raise Conflict("tariff.not_draft", number=version.number)
     version.status = DISCARDED
-    audit_log.record(db, actor, "tariff.discard", "tariff_version", version.number, {"status": DRAFT}, {"status": DISCARDED})
+    audit_log.record(
+        db,
+        actor,
+        "tariff.discard",
+        "tariff_version",
+        version.number,
+        {"status": DRAFT},
+        {"status": DISCARDED},
+    )
     db.commit()
 
 
@@ -312,7 +345,14 @@ def load_shipped(db: Session, actor: Actor, directory, effective_from: date | No
     version.effective_from = effective_from or date(2000, 1, 1)
     version.activated_by = actor.code
     version.activated_at = clock.utcnow()
-    audit_log.record(db, actor, "tariff.activate", "tariff_version", version.number, None,
-                     {"status": ACTIVATED, "effective_from": version.effective_from, "sha256": version.sha256})
+    audit_log.record(
+        db,
+        actor,
+        "tariff.activate",
+        "tariff_version",
+        version.number,
+        None,
+        {"status": ACTIVATED, "effective_from": version.effective_from, "sha256": version.sha256},
+    )
     db.commit()
     return True

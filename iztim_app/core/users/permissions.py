@@ -82,10 +82,20 @@ ROLES: dict[str, Role] = {
             "hq_approver",
             frozenset(
                 {
-                    "quote.create", "quote.approve", "quote.view",
-                    "policy.issue", "policy.approve", "policy.unapprove", "policy.view",
-                    "endorsement.create", "cancellation.create", "payment.record",
-                    "report.view", "report.define", "customer.view_id", "tariff.view",
+                    "quote.create",
+                    "quote.approve",
+                    "quote.view",
+                    "policy.issue",
+                    "policy.approve",
+                    "policy.unapprove",
+                    "policy.view",
+                    "endorsement.create",
+                    "cancellation.create",
+                    "payment.record",
+                    "report.view",
+                    "report.define",
+                    "customer.view_id",
+                    "tariff.view",
                 }
             ),
             Scope.ALL,
@@ -99,16 +109,32 @@ ROLES: dict[str, Role] = {
             "branch_staff",
             frozenset(
                 {
-                    "quote.create", "quote.view", "policy.issue", "policy.view",
-                    "endorsement.create", "cancellation.create", "payment.record",
-                    "report.view", "customer.view_id", "tariff.view",
+                    "quote.create",
+                    "quote.view",
+                    "policy.issue",
+                    "policy.view",
+                    "endorsement.create",
+                    "cancellation.create",
+                    "payment.record",
+                    "report.view",
+                    "customer.view_id",
+                    "tariff.view",
                 }
             ),
             Scope.OFFICE_TREE,
         ),
         Role(
             "agency_user",
-            frozenset({"quote.create", "quote.view", "policy.issue", "policy.view", "payment.record", "report.view"}),
+            frozenset(
+                {
+                    "quote.create",
+                    "quote.view",
+                    "policy.issue",
+                    "policy.view",
+                    "payment.record",
+                    "report.view",
+                }
+            ),
             Scope.OWN,
         ),
     )

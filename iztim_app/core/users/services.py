@@ -45,7 +45,9 @@ def load_actor(db: Session, user_id: int) -> Actor | None:
     if office is None or not office.active:
         return None
     is_agency = office.kind == OfficeKind.AGENCY.value
-    granted = set(db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all())
+    granted = set(
+        db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
+    )
     limits = db.exec(select(AuthorityLimit).where(AuthorityLimit.user_id == user.id)).all()
     return Actor(
         user_id=user.id,
@@ -106,7 +108,9 @@ class UserDetail:
 
 
 def _snapshot(db: Session, user: User) -> dict:
-    perms = sorted(db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all())
+    perms = sorted(
+        db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
+    )
     return {
         "code": user.code,
         "name": user.name,
@@ -144,16 +148,23 @@ def _office(db: Session, office_id) -> Office:  # noqa: ANN001
 # ---------------------------------------------------------------- reading
 
 
-def list_users(db: Session, actor: Actor, search: str = "", page: int = 1, size: int = 25) -> Page[UserRow]:
+def list_users(
+    db: Session, actor: Actor, search: str = "", page: int = 1, size: int = 25
+) -> Page[UserRow]:
     actor.require("user.manage")
     query = select(User, Office.name).join(Office, Office.id == User.office_id)
     term = (search or "").strip().lower()
     if term:
         like = f"%{term}%"
-        query = query.where(sa.or_(sa.func.lower(User.code).like(like), sa.func.lower(User.name).like(like)))
+        query = query.where(
+            sa.or_(sa.func.lower(User.code).like(like), sa.func.lower(User.name).like(like))
+        )
     rows, total, page, size = fetch_page(db, query.order_by(User.code), page, size)
     return Page(
-        rows=[UserRow(u.id, u.code, u.name, office_name, u.role, u.active, u.locked) for u, office_name in rows],
+        rows=[
+            UserRow(u.id, u.code, u.name, office_name, u.role, u.active, u.locked)
+            for u, office_name in rows
+        ],
         total=total,
         page=page,
         size=size,
@@ -164,9 +175,13 @@ def get_user(db: Session, actor: Actor, user_id: int) -> UserDetail:
     actor.require("user.manage")
     user = _get_user(db, user_id)
     office = db.get(Office, user.office_id)
-    perms = db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
+    perms = db.exec(
+        select(UserPermission.permission).where(UserPermission.user_id == user.id)
+    ).all()
     limits = db.exec(
-        select(AuthorityLimit).where(AuthorityLimit.user_id == user.id).order_by(AuthorityLimit.line_code)
+        select(AuthorityLimit)
+        .where(AuthorityLimit.user_id == user.id)
+        .order_by(AuthorityLimit.line_code)
     ).all()
     return UserDetail(
         id=user.id,
@@ -192,7 +207,8 @@ def get_user(db: Session, actor: Actor, user_id: int) -> UserDetail:
 
 def _set_grants(db: Session, user: User, permissions: set[str]) -> None:
     current = {
-        p.permission: p for p in db.exec(select(UserPermission).where(UserPermission.user_id == user.id)).all()
+        p.permission: p
+        for p in db.exec(select(UserPermission).where(UserPermission.user_id == user.id)).all()
     }
     for code in set(current) - permissions:
         db.delete(current[code])
@@ -204,10 +220,14 @@ def _check_grants(permissions, office: Office) -> set[str]:  # noqa: ANN001
     perms = set(permissions or ())
     unknown = perms - PERMISSION_CODES
     if unknown:
-        raise ValidationFailed("user.permission_unknown", field="permissions", permission=sorted(unknown)[0])
+        raise ValidationFailed(
+            "user.permission_unknown", field="permissions", permission=sorted(unknown)[0]
+        )
     if office.kind == OfficeKind.AGENCY.value and perms & AGENCY_FORBIDDEN:
         raise ValidationFailed(
-            "user.permission_not_for_agency", field="permissions", permission=sorted(perms & AGENCY_FORBIDDEN)[0]
+            "user.permission_not_for_agency",
+            field="permissions",
+            permission=sorted(perms & AGENCY_FORBIDDEN)[0],
         )
     return perms
 
@@ -296,9 +316,15 @@ def update_user(
     except ValueError:
         raise ValidationFailed("user.scope_invalid", field="view_scope") from None
     is_agency = office.kind == OfficeKind.AGENCY.value
-    granted = set(db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all())
+    granted = set(
+        db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
+    )
     if is_agency and granted & AGENCY_FORBIDDEN:
-        raise ValidationFailed("user.permission_not_for_agency", field="office_id", permission=sorted(granted & AGENCY_FORBIDDEN)[0])
+        raise ValidationFailed(
+            "user.permission_not_for_agency",
+            field="office_id",
+            permission=sorted(granted & AGENCY_FORBIDDEN)[0],
+        )
     before = _snapshot(db, user)
     user.name, user.email, user.office_id = name, email, office.id
     user.view_scope = effective_scope(scope.value, is_agency).value
@@ -364,7 +390,15 @@ def set_active(db: Session, actor: Actor, user_id: int, active: bool) -> UserDet
     if not user.active:
         end_all_sessions(db, user.id)
     if before != _snapshot(db, user):
-        audit_log.record(db, actor, "user.enable" if active else "user.disable", "user", user.id, before, _snapshot(db, user))
+        audit_log.record(
+            db,
+            actor,
+            "user.enable" if active else "user.disable",
+            "user",
+            user.id,
+            before,
+            _snapshot(db, user),
+        )
     db.commit()
     return get_user(db, actor, user.id)
 
@@ -394,7 +428,9 @@ def reset_password(db: Session, actor: Actor, user_id: int) -> str:
     user.locked = False
     clear_throttle(db, user.code)
     end_all_sessions(db, user.id)
-    audit_log.record(db, actor, "user.password_reset", "user", user.id, None, {"must_change_password": True})
+    audit_log.record(
+        db, actor, "user.password_reset", "user", user.id, None, {"must_change_password": True}
+    )
     db.commit()
     return temporary
 
@@ -409,7 +445,9 @@ def _parse_limit(text, field: str) -> Decimal:  # noqa: ANN001
     return value
 
 
-def set_limit(db: Session, actor: Actor, user_id: int, line_code: str, quote_limit, policy_limit) -> UserDetail:  # noqa: ANN001
+def set_limit(
+    db: Session, actor: Actor, user_id: int, line_code: str, quote_limit, policy_limit
+) -> UserDetail:  # noqa: ANN001
     actor.require("user.manage")
     user = _get_user(db, user_id)
     if line_code not in known_lines(db):
@@ -417,9 +455,15 @@ def set_limit(db: Session, actor: Actor, user_id: int, line_code: str, quote_lim
     q = _parse_limit(quote_limit, "quote_limit")
     p = _parse_limit(policy_limit, "policy_limit")
     row = db.exec(
-        select(AuthorityLimit).where(AuthorityLimit.user_id == user.id, AuthorityLimit.line_code == line_code)
+        select(AuthorityLimit).where(
+            AuthorityLimit.user_id == user.id, AuthorityLimit.line_code == line_code
+        )
     ).first()
-    before = {"line": line_code, "quote_limit": row.quote_limit, "policy_limit": row.policy_limit} if row else None
+    before = (
+        {"line": line_code, "quote_limit": row.quote_limit, "policy_limit": row.policy_limit}
+        if row
+        else None
+    )
     if row is None:
         row = AuthorityLimit(user_id=user.id, line_code=line_code, quote_limit=q, policy_limit=p)
         db.add(row)
@@ -435,7 +479,9 @@ def remove_limit(db: Session, actor: Actor, user_id: int, line_code: str) -> Use
     actor.require("user.manage")
     user = _get_user(db, user_id)
     row = db.exec(
-        select(AuthorityLimit).where(AuthorityLimit.user_id == user.id, AuthorityLimit.line_code == line_code)
+        select(AuthorityLimit).where(
+            AuthorityLimit.user_id == user.id, AuthorityLimit.line_code == line_code
+        )
     ).first()
     if row is None:
         raise NotFound()
@@ -451,8 +497,8 @@ def set_own_language(db: Session, actor: Actor, lang: str) -> None:
         raise ValidationFailed("error.invalid", field="lang")
     user = _get_user(db, actor.user_id)
     if user.lang != lang:
-        audit_log.record(db, actor, "user.language", "user", user.id, {"lang": user.lang}, {"lang": lang})
+        audit_log.record(
+            db, actor, "user.language", "user", user.id, {"lang": user.lang}, {"lang": lang}
+        )
         user.lang = lang
         db.commit()
-
-
