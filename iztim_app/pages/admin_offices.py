@@ -3,7 +3,7 @@
 import reflex as rx
 
 from iztim_app.pages.admin_users import admin_tabs
-from iztim_app.pages.components import T, field, messages, page_title, select_field
+from iztim_app.pages.components import T, data_table, field, messages, page_title, select_field
 from iztim_app.states.admin_offices import OfficesState as S
 
 
@@ -63,30 +63,16 @@ def offices_page() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T["office.name"]),
-                    rx.table.column_header_cell(T["office.code"]),
-                    rx.table.column_header_cell(T["office.kind"]),
-                    rx.table.column_header_cell(T["office.parent"]),
-                    rx.table.column_header_cell(T["user.status"]),
-                )
+        data_table(
+            ["office.name", "office.code", "office.kind", "office.parent", "user.status"],
+            S.rows,
+            lambda r: rx.table.row(
+                rx.table.cell(rx.el.span(r["name"], style={"padding_left": r["indent"]})),
+                rx.table.cell(r["code"]),
+                rx.table.cell(r["kind"]),
+                rx.table.cell(r["parent"]),
+                rx.table.cell(r["active"]),
             ),
-            rx.table.body(
-                rx.foreach(
-                    S.rows,
-                    lambda r: rx.table.row(
-                        rx.table.cell(rx.el.span(r["name"], style={"padding_left": r["indent"]})),
-                        rx.table.cell(r["code"]),
-                        rx.table.cell(r["kind"]),
-                        rx.table.cell(r["parent"]),
-                        rx.table.cell(r["active"]),
-                    ),
-                )
-            ),
-            size="1",
-            width="100%",
         ),
         spacing="4",
         width="100%",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from iztim_app.pages.admin_users import admin_tabs
-from iztim_app.pages.components import T, field, messages, page_title, pager
+from iztim_app.pages.components import T, data_table, field, messages, page_title, pager
 from iztim_app.states.audit import AuditState as S
 
 
@@ -39,32 +39,24 @@ def audit_page() -> rx.Component:
             on_submit=S.apply,
             class_name="iz-form",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T["audit.at"]),
-                    rx.table.column_header_cell(T["audit.actor"]),
-                    rx.table.column_header_cell(T["audit.action"]),
-                    rx.table.column_header_cell(T["audit.entity"]),
-                    rx.table.column_header_cell(T["audit.before"]),
-                    rx.table.column_header_cell(T["audit.after"]),
-                )
+        data_table(
+            [
+                "audit.at",
+                "audit.actor",
+                "audit.action",
+                "audit.entity",
+                "audit.before",
+                "audit.after",
+            ],
+            S.rows,
+            lambda r: rx.table.row(
+                rx.table.cell(r["at"], white_space="nowrap"),
+                rx.table.cell(r["actor"]),
+                rx.table.cell(r["action"]),
+                rx.table.cell(r["entity"]),
+                rx.table.cell(rx.el.code(r["before"]), class_name="iz-json"),
+                rx.table.cell(rx.el.code(r["after"]), class_name="iz-json"),
             ),
-            rx.table.body(
-                rx.foreach(
-                    S.rows,
-                    lambda r: rx.table.row(
-                        rx.table.cell(r["at"], white_space="nowrap"),
-                        rx.table.cell(r["actor"]),
-                        rx.table.cell(r["action"]),
-                        rx.table.cell(r["entity"]),
-                        rx.table.cell(rx.el.code(r["before"]), class_name="iz-json"),
-                        rx.table.cell(rx.el.code(r["after"]), class_name="iz-json"),
-                    ),
-                )
-            ),
-            size="1",
-            width="100%",
         ),
         pager(S, S.prev_page, S.next_page),
         spacing="4",

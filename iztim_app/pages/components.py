@@ -159,3 +159,16 @@ def language_select(html_id: str, hidden_label: bool = True) -> rx.Component:
         ),
         class_name="iz-lang-row",
     )
+
+
+def data_table(header_keys: list[str], rows, render_row, **props) -> rx.Component:  # noqa: ANN001, ANN003
+    """A list screen's table: translated headings, `render_row(dto)` for each row."""
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(*[rx.table.column_header_cell(T[k] if k else "") for k in header_keys])
+        ),
+        rx.table.body(rx.foreach(rows, render_row)),
+        size="1",
+        width="100%",
+        **props,
+    )

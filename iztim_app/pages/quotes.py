@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, field, label, messages, page_title, pager, select_field
+from iztim_app.pages.components import (
+    T,
+    data_table,
+    field,
+    label,
+    messages,
+    page_title,
+    pager,
+    select_field,
+)
 from iztim_app.pages.worksheet import worksheet_table
 from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.quote_detail import QuoteDetailState as D
@@ -37,43 +46,31 @@ def status_badge(row) -> rx.Component:  # noqa: ANN001
     return rx.badge(row["status_text"], color_scheme=row["color"], data_testid="status")
 
 
-def _quote_table(rows, with_channel: bool = True) -> rx.Component:  # noqa: ANN001
-    headers = [
-        "quote.number",
-        "quote.date",
-        "quote.line",
-        "quote.customer",
-        "quote.sum_insured",
-        "quote.gross",
-        "quote.status",
-        "quote.prepared_by",
-    ]
-    return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(T[h]) for h in headers])),
-        rx.table.body(
-            rx.foreach(
-                rows,
-                lambda r: rx.table.row(
-                    rx.table.cell(
-                        rx.el.a(
-                            r["number"],
-                            href="/teklifler/detay?no=" + r["number"],
-                            class_name="iz-link",
-                        )
-                    ),
-                    rx.table.cell(r["date"]),
-                    rx.table.cell(r["line"]),
-                    rx.table.cell(r["customer"]),
-                    rx.table.cell(r["sum_insured"], class_name="iz-num"),
-                    rx.table.cell(r["gross"], class_name="iz-num"),
-                    rx.table.cell(status_badge(r)),
-                    rx.table.cell(r["prepared_by"]),
-                    data_testid="quote-row-" + r["number"],
-                ),
-            )
+QUOTE_COLUMNS = [
+    "quote.number",
+    "quote.date",
+    "quote.line",
+    "quote.customer",
+    "quote.sum_insured",
+    "quote.gross",
+    "quote.status",
+    "quote.prepared_by",
+]
+
+
+def _quote_row(r) -> rx.Component:  # noqa: ANN001
+    return rx.table.row(
+        rx.table.cell(
+            rx.el.a(r["number"], href="/teklifler/detay?no=" + r["number"], class_name="iz-link")
         ),
-        size="1",
-        width="100%",
+        rx.table.cell(r["date"]),
+        rx.table.cell(r["line"]),
+        rx.table.cell(r["customer"]),
+        rx.table.cell(r["sum_insured"], class_name="iz-num"),
+        rx.table.cell(r["gross"], class_name="iz-num"),
+        rx.table.cell(status_badge(r)),
+        rx.table.cell(r["prepared_by"]),
+        data_testid="quote-row-" + r["number"],
     )
 
 
@@ -114,7 +111,7 @@ def quote_list_page() -> rx.Component:
             on_submit=L.apply,
             class_name="iz-form",
         ),
-        _quote_table(L.rows),
+        data_table(QUOTE_COLUMNS, L.rows, _quote_row),
         pager(L, L.prev_page, L.next_page),
         spacing="4",
         width="100%",
@@ -727,7 +724,7 @@ def approvals_page() -> rx.Component:
         messages(ApprovalState),
         rx.cond(
             ApprovalState.rows.length() > 0,
-            _quote_table(ApprovalState.rows),
+            data_table(QUOTE_COLUMNS, ApprovalState.rows, _quote_row),
             rx.callout(T["quote.queue_empty"], icon="check"),
         ),
         pager(ApprovalState, ApprovalState.prev_page, ApprovalState.next_page),

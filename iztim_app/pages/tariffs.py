@@ -9,15 +9,6 @@ from iztim_app.pages.worksheet import worksheet_table
 from iztim_app.states.tariffs import TariffState as S
 
 
-def _table(headers: list[str], rows, cells) -> rx.Component:  # noqa: ANN001
-    return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(T[h]) for h in headers])),
-        rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*cells(r)))),
-        size="1",
-        width="100%",
-    )
-
-
 def _lines() -> rx.Component:
     return rx.card(
         rx.heading(T["tariffv.lines"], size="4", as_="h2"),
