@@ -14,6 +14,9 @@ MESSAGES = {
     "home.office": ("Ofis: {office}", "Office: {office}"),
     "home.permissions": ("Yetkileriniz", "Your permissions"),
     "home.limits": ("Yetki limitleriniz", "Your authority limits"),
+    "home.awaiting": ("Onay bekleyen teklifler", "Quotes awaiting approval"),
+    "home.approved": ("Onaylı, geçerli teklifler", "Approved quotes still valid"),
+    "home.queue": ("Onayınızı bekleyenler", "Waiting for your approval"),
     "page.coming": (
         "Bu bölüm hazırlanıyor; yetkiniz olan işlemler burada yer alacak.",
         "This section is being prepared; the actions you may take will appear here.",

@@ -6,10 +6,47 @@ from iztim_app.pages.components import T
 from iztim_app.states.home import HomeState
 
 
+def _tile(key: str, value, href: str, testid: str) -> rx.Component:  # noqa: ANN001
+    return rx.el.a(
+        rx.card(
+            rx.text(T[key], size="2", color_scheme="gray"),
+            rx.text(value, size="7", weight="bold", data_testid=testid),
+        ),
+        href=href,
+        class_name="iz-tile",
+    )
+
+
+def _work() -> rx.Component:
+    w = HomeState.work
+    return rx.cond(
+        w.contains("awaiting"),
+        rx.grid(
+            _tile(
+                "home.awaiting",
+                w["awaiting"],
+                "/teklifler?durum=awaiting_approval",
+                "work-awaiting",
+            ),
+            _tile("home.approved", w["approved"], "/teklifler?durum=approved", "work-approved"),
+            rx.cond(
+                w["queue"] != "",
+                _tile("home.queue", w["queue"], "/onay", "work-queue"),
+                rx.fragment(),
+            ),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.fragment(),
+    )
+
+
 def home_page() -> rx.Component:
     return rx.vstack(
         rx.heading(HomeState.welcome, size="6", as_="h1"),
         rx.text(HomeState.office_line),
+        _work(),
         rx.grid(
             rx.card(
                 rx.heading(T["home.permissions"], size="4", as_="h2"),

@@ -88,7 +88,13 @@ def quote_list_page() -> rx.Component:
                 field("quote.number", "number", id_prefix="ql"),
                 field("quote.customer", "customer", id_prefix="ql"),
                 select_field("quote.line", "line_code", L.line_options, id_prefix="ql"),
-                select_field("quote.status", "status", L.status_options, id_prefix="ql"),
+                select_field(
+                    "quote.status",
+                    "status",
+                    L.status_options,
+                    default_value=L.filters.get("status", ""),
+                    id_prefix="ql",
+                ),
                 field(
                     "common.date_from",
                     "date_from",
@@ -109,6 +115,7 @@ def quote_list_page() -> rx.Component:
             ),
             rx.button(T["common.search"], type="submit"),
             on_submit=L.apply,
+            key=L.filters.get("status", ""),
             class_name="iz-form",
         ),
         data_table(QUOTE_COLUMNS, L.rows, _quote_row),
@@ -662,8 +669,12 @@ def quote_stats_page() -> rx.Component:
             on_submit=ST.apply,
         ),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="individual", name="Bireysel", fill="#4455cc", stack_id="a"),
-            rx.recharts.bar(data_key="corporate", name="Kurumsal", fill="#e8a33d", stack_id="a"),
+            rx.recharts.bar(
+                data_key="individual", name=T["kind.individual"], fill="#4455cc", stack_id="a"
+            ),
+            rx.recharts.bar(
+                data_key="corporate", name=T["kind.corporate"], fill="#e8a33d", stack_id="a"
+            ),
             rx.recharts.x_axis(data_key="line"),
             rx.recharts.y_axis(width=100),
             rx.recharts.legend(),

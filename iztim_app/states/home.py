@@ -4,6 +4,7 @@ import reflex as rx
 
 from iztim_app.core.lines import known_lines
 from iztim_app.core.money import format_try
+from iztim_app.core.quotes import services as quotes
 from iztim_app.states.session import AppState
 
 
@@ -12,14 +13,27 @@ class HomeState(AppState):
     limits: list[dict[str, str]] = []
     welcome: str = ""
     office_line: str = ""
+    work: dict[str, str] = {}
 
     @rx.event
     def load(self):
         self._fresh_screen()
-        ok, found = self._call(lambda db, actor: (actor, known_lines(db)))
+
+        def _read(db, actor):  # noqa: ANN001
+            readers = ("quote.view", "quote.create")
+            summary = quotes.work_summary(db, actor) if any(map(actor.can, readers)) else None
+            return actor, known_lines(db), summary
+
+        ok, found = self._call(_read)
         if not ok:
             return
-        actor, lines = found
+        actor, lines, summary = found
+        if summary is not None:
+            self.work = {
+                "awaiting": str(summary.awaiting),
+                "approved": str(summary.approved),
+                "queue": "" if summary.queue is None else str(summary.queue),
+            }
         self.welcome = self._text("home.welcome", name=actor.name)
         self.office_line = self._text("home.office", office=actor.office_name)
         self.permission_names = [self._text(f"perm.{p}") for p in sorted(actor.permissions)]

@@ -65,6 +65,10 @@ class QuoteListState(PagedList, AppState):
     @rx.event
     def load(self):
         self._fresh_screen()
+        # Links from the home screen open the list filtered by status (`?durum=`).
+        status = str(self.router.url.query_parameters.get("durum", ""))
+        if status in STATUSES:
+            self.filters = {"status": status}
         self._fetch()
 
     @rx.event

@@ -72,6 +72,18 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     expect(agent.get_by_role("button", name="Onayla")).to_have_count(0)
     shot(agent, "3-awaiting")
 
+    # The home screen counts it among the quotes awaiting approval and links to them.
+    agent.goto(app.url + "/")
+    tile = agent.get_by_test_id("work-awaiting")
+    expect(tile).to_have_text(re.compile(r"^[1-9]\d*$"))
+    awaiting = int(tile.inner_text())
+    tile.click()
+    expect(agent.get_by_test_id(f"quote-row-{number}")).to_be_visible()
+    statuses = agent.get_by_test_id("status")
+    expect(statuses).to_have_count(min(awaiting, 20))
+    assert set(statuses.all_inner_texts()) == {"Onay bekliyor"}
+    expect(agent.get_by_label("Durum")).to_have_value("awaiting_approval")
+
     # Another agency's user: the number behaves as if it did not exist.
     other = new_page()
     other.goto(app.url + f"/teklifler/detay?no={number}")

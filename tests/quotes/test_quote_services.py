@@ -1000,3 +1000,19 @@ def test_statistics_follow_the_viewers_scope(db: Session, quote_book: Book):
     assert totals("acente.a1") == (2, D("19828.07"))  # 657,80 + 19 170,27
     assert totals("sube.istanbul") == (4, D("23393.07"))  # A's three + its own 2070,00
     assert totals("sube.ankara") == (1, D("10752.00"))
+
+
+# ====================================================================== home screen
+
+
+def test_work_summary_counts_open_quotes_in_scope_and_the_approvers_queue(
+    db: Session, quote_book: Book
+):
+    # today: awaiting a1_motor, a2_home; approved gm_home, a1_home, gm_accident, b1_traffic
+    gm = quotes.work_summary(db, who(db, "gm.onay"), today=TODAY)
+    assert (gm.awaiting, gm.approved, gm.queue) == (2, 4, 2)
+    a1 = quotes.work_summary(db, who(db, "acente.a1"), today=TODAY)
+    assert (a1.awaiting, a1.approved, a1.queue) == (1, 1, None)
+    # day 20: kasko and trafik (15 days) and gm_home (30 days from day -12) have expired
+    later = quotes.work_summary(db, who(db, "gm.onay"), today=day(20))
+    assert (later.awaiting, later.approved, later.queue) == (1, 2, 1)

@@ -652,3 +652,32 @@ def quote_document(
     line = tariff.lines.get(view.line_code)
     name = line.line.name(lang) if line else view.line_code
     return f"teklif-{view.number}.pdf", render_quote(view, name, field_rows(db, view, lang), lang)
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+@dataclass(frozen=True)
+class WorkSummary:
+    awaiting: int  # open quotes in my scope waiting for an approver
+    approved: int  # approved quotes still valid: ready to become policies
+    queue: int | None  # quotes waiting for my own decision (approvers only)
+
+
+def work_summary(db: Session, actor: Actor, today: date | None = None) -> WorkSummary:
+    """What needs attention, for the home screen; counted in the database, within scope."""
+    _require_reader(actor)
+    today = today or clock.today()
+
+    def count(status: str) -> int:
+        query = select(sa.func.count(Quote.id)).where(
+            _visible(actor), Quote.status == status, Quote.valid_until >= today
+        )
+        return int(db.exec(query).one())
+
+    queue = approval_queue(db, actor, 1, 1, today).total if actor.can("quote.approve") else None
+    return WorkSummary(
+        awaiting=count(QuoteStatus.AWAITING_APPROVAL.value),
+        approved=count(QuoteStatus.APPROVED.value),
+        queue=queue,
+    )
