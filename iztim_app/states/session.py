@@ -18,6 +18,21 @@ from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
 
 
+def reset_keeping_form_keys(state: rx.State) -> None:
+    """Reset a state and its substates to defaults; `*_key` counters only grow, so React
+    remounts keyed forms with their new default values instead of keeping stale input."""
+    states, stack = [], [state]
+    while stack:
+        states.append(stack.pop())
+        stack.extend(states[-1].substates.values())
+    counters = [
+        (s, n, getattr(s, n)) for s in states for n in type(s).__fields__ if n.endswith("_key")
+    ]
+    state.reset()
+    for s, name, value in counters:
+        setattr(s, name, value + 1)
+
+
 class SignedOut(Exception):
     """The token no longer opens a session (signed out, idle, disabled)."""
 
@@ -79,22 +94,9 @@ class SessionState(rx.State):
     def _forget_screens(self) -> None:
         """Every screen state of this tab back to its defaults. The server keeps a tab's
         screens and sends all of them whenever the page is (re)loaded: the next user of a
-        shared tab must not receive what the previous one had open. Form keys only grow
-        (see AppState._fresh_screen)."""
-        screens, stack = [], list(self.substates.values())
-        while stack:
-            screens.append(stack.pop())
-            stack.extend(screens[-1].substates.values())
-        counters = [
-            (s, name, getattr(s, name))
-            for s in screens
-            for name in type(s).__fields__
-            if name.endswith("_key")
-        ]
-        for substate in self.substates.values():
-            substate.reset()
-        for s, name, value in counters:
-            setattr(s, name, value + 1)
+        shared tab must not receive what the previous one had open."""
+        for substate in list(self.substates.values()):
+            reset_keeping_form_keys(substate)
 
     def _signed_out(self, expired: bool = True) -> None:
         was_signed_in = self.signed_in
@@ -167,14 +169,8 @@ class AppState(SessionState):
 
     def _fresh_screen(self) -> None:
         """A page visit starts from defaults: a shared tab may still hold the screen of a
-        user who signed out, and a refused load must not keep showing it. Form keys only
-        grow, so React remounts forms with their new defaults."""
-        counters = {
-            name: getattr(self, name) for name in type(self).__fields__ if name.endswith("_key")
-        }
-        self.reset()
-        for name, value in counters.items():
-            setattr(self, name, value + 1)
+        user who signed out, and a refused load must not keep showing it."""
+        reset_keeping_form_keys(self)
 
     def _clear_messages(self) -> None:
         self.error = ""
