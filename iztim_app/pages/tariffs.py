@@ -162,14 +162,14 @@ def _upload() -> rx.Component:
                     id="tariff-target-path",
                     placeholder="kasko/rates.csv",
                     class_name="iz-input",
-                    on_change=S.set_target_path.debounce(150),
+                    on_blur=S.set_target_path,
                 ),
                 class_name="iz-field",
             ),
             rx.el.div(
                 label("tariffv.note", "tariff-note"),
                 rx.el.input(
-                    id="tariff-note", class_name="iz-input", on_change=S.set_note.debounce(150)
+                    id="tariff-note", class_name="iz-input", on_blur=S.set_note
                 ),
                 class_name="iz-field",
             ),

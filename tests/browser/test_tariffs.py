@@ -71,8 +71,6 @@ def _upload(page, name: str, data: bytes, path: str) -> None:  # noqa: ANN001
         files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
     )
     page.get_by_label("CSV dosyasının yolu").fill(path)
-    # The path reaches the server as the user types (debounced); a person pauses as long.
-    page.wait_for_timeout(600)
     page.get_by_role("button", name="Yükle ve doğrula").click()
 
 
