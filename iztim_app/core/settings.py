@@ -20,6 +20,12 @@ class Settings:
     session_idle_minutes: int
     tariffs_dir: Path
     data_dir: Path
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "iztim@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -32,6 +38,13 @@ class Settings:
             session_idle_minutes=int(os.environ.get("IZTIM_SESSION_IDLE_MINUTES", "30")),
             tariffs_dir=Path(os.environ.get("IZTIM_TARIFFS_DIR", PROJECT_ROOT / "tariffs")),
             data_dir=Path(os.environ.get("IZTIM_DATA_DIR", PROJECT_ROOT / "var")),
+            smtp_host=os.environ.get("IZTIM_SMTP_HOST", ""),
+            smtp_port=int(os.environ.get("IZTIM_SMTP_PORT", "25")),
+            smtp_from=os.environ.get("IZTIM_SMTP_FROM", "iztim@localhost"),
+            smtp_user=os.environ.get("IZTIM_SMTP_USER", ""),
+            smtp_password=os.environ.get("IZTIM_SMTP_PASSWORD", ""),
+            smtp_starttls=os.environ.get("IZTIM_SMTP_STARTTLS", "0").lower()
+            in ("1", "yes", "true"),
         )
 
 

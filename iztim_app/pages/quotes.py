@@ -286,6 +286,28 @@ def quote_detail_page() -> rx.Component:
                     spacing="3",
                 ),
                 rx.cond(
+                    q["can_print"] != "",
+                    rx.el.form(
+                        rx.hstack(
+                            field(
+                                "outbox.email",
+                                "email",
+                                type="email",
+                                required=True,
+                                default_value=q["customer_email"],
+                                error=D.field_errors.get("email", ""),
+                                id_prefix="send",
+                            ),
+                            rx.button(T["outbox.send"], type="submit", variant="soft"),
+                            align="end",
+                            spacing="3",
+                        ),
+                        on_submit=D.send_email,
+                        key=q["number"],
+                    ),
+                    rx.fragment(),
+                ),
+                rx.cond(
                     D.can_decide,
                     rx.el.form(
                         rx.hstack(

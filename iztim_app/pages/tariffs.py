@@ -168,9 +168,7 @@ def _upload() -> rx.Component:
             ),
             rx.el.div(
                 label("tariffv.note", "tariff-note"),
-                rx.el.input(
-                    id="tariff-note", class_name="iz-input", on_blur=S.set_note
-                ),
+                rx.el.input(id="tariff-note", class_name="iz-input", on_blur=S.set_note),
                 class_name="iz-field",
             ),
             width="100%",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iztim_app.core.lines import known_lines
+from iztim_app.core.outbox import services as outbox
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.tariffs import versions
 from iztim_app.states.quote_views import taxes_rows, view_dict, worksheet_rows
@@ -81,6 +82,19 @@ class QuoteDetailState(AppState):
         if ok:
             filename, data = found
             return rx.download(data=data, filename=filename, mime_type="application/pdf")
+
+    @rx.event
+    def send_email(self, form: dict):
+        number = self.quote.get("number", "")
+        email = str(form.get("email", ""))[:200]
+        ok, result = self._call(outbox.send_quote, number, email, self.lang_pref)
+        if not ok:
+            return
+        text = self._text(f"outbox.{result.status}", number=result.number, email=result.recipient)
+        if result.status == "failed":
+            self.error = text
+        else:
+            self.message = text
 
     @rx.event
     def revise(self):

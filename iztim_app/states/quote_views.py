@@ -47,6 +47,7 @@ def view_dict(
         "line_code": view.line_code,
         "customer": f"{view.customer_name} ({view.customer_number})",
         "customer_kind": i18n.translate(f"kind.{view.customer_kind}", lang),
+        "customer_email": view.customer_email,
         "customer_group": (group_names or {}).get(view.customer_group, view.customer_group),
         "sum_insured": format_try(view.sum_insured),
         "period": f"{clock.format_date(view.start_date)} – {clock.format_date(view.end_date)}",

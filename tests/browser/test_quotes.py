@@ -117,6 +117,12 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
         agent.get_by_role("button", name="Yazdır (PDF)").click()
     assert info.value.suggested_filename == f"teklif-{number}.pdf"
     assert open(info.value.path(), "rb").read(5) == b"%PDF-"
+    # No mail server in the test app: the e-mail waits in the outbox, and the user is told so.
+    agent.get_by_label("E-posta adresi").fill("mehmet@example.com")
+    agent.get_by_role("button", name="E-posta gönder").click()
+    expect(agent.get_by_role("status")).to_have_text(
+        f"Teklif {number} gönderim kuyruğuna alındı; e-posta sunucusu tanımlanınca gönderilecek."
+    )
 
     agent.get_by_role("button", name="Revize et").click()
     expect(agent.get_by_role("status")).to_contain_text(f"{number} numaralı teklif revize ediliyor")

@@ -86,6 +86,7 @@ class QuoteView:
     customer_name: str
     customer_kind: str
     customer_group: str
+    customer_email: str
     sum_insured: Decimal
     start_date: date
     end_date: date
@@ -349,6 +350,7 @@ def _view(db: Session, quote: Quote, today: date) -> QuoteView:
         customer_name=customer.name,
         customer_kind=quote.customer_kind,
         customer_group=quote.customer_group,
+        customer_email=customer.email,
         sum_insured=quote.sum_insured,
         start_date=quote.start_date,
         end_date=quote.end_date,

@@ -1,0 +1,32 @@
+"""Outgoing e-mail: every document sent is recorded, whether the mail server took it or not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from iztim_app.core.db import utc_column
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"  # no mail server configured yet: kept to be sent
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    created_by: str = Field(max_length=64)
+    recipient: str = Field(max_length=200)
+    subject: str = Field(max_length=200)
+    document_type: str = Field(max_length=32)
+    document_number: int = Field(index=True)
+    status: str = Field(max_length=16, index=True)
+    attempts: int = Field(default=0)
+    last_error: str = Field(default="", max_length=400)
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

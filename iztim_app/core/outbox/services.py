@@ -1,0 +1,98 @@
+"""E-mailing approved documents as PDF, through the outbox.
+
+The PDF is made again from the immutable document when sent, so the outbox keeps only
+who sent what to whom and how delivery went; no attachment is stored twice.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+
+from sqlmodel import Session
+
+from iztim_app.core import clock
+from iztim_app.core.audit import services as audit_log
+from iztim_app.core.errors import ValidationFailed
+from iztim_app.core.outbox.models import OutboxMessage, OutboxStatus
+from iztim_app.core.quotes import services as quotes
+from iztim_app.core.settings import settings
+from iztim_app.core.users.actor import Actor
+from iztim_app.i18n import translate
+
+EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str
+    recipient: str
+    number: int
+
+
+def send_quote(  # noqa: ANN001
+    db: Session, actor: Actor, number, recipient: str, lang: str = "tr", today: date | None = None
+) -> SendResult:
+    """Only what may be printed may be e-mailed: approved, unexpired, within the actor's scope."""
+    recipient = (recipient or "").strip()
+    if not EMAIL_RE.match(recipient) or len(recipient) > 200:
+        raise ValidationFailed("outbox.email_invalid", field="email")
+    filename, pdf = quotes.quote_document(db, actor, number, lang, today=today)
+    view = quotes.get_quote(db, actor, number, today=today)
+    subject = translate("outbox.quote_subject", lang, number=view.number)
+    message = OutboxMessage(
+        created_at=clock.utcnow(),
+        created_by=actor.code,
+        recipient=recipient,
+        subject=subject,
+        document_type="quote",
+        document_number=view.number,
+        status=OutboxStatus.QUEUED.value,
+    )
+    db.add(message)
+    db.flush()
+    _deliver(
+        message,
+        filename,
+        pdf,
+        translate("outbox.quote_body", lang, number=view.number, customer=view.customer_name),
+    )
+    audit_log.record(
+        db,
+        actor,
+        "quote.email",
+        "quote",
+        view.number,
+        None,
+        {"recipient": recipient, "status": message.status},
+    )
+    db.commit()
+    return SendResult(message.status, recipient, view.number)
+
+
+def _deliver(message: OutboxMessage, filename: str, pdf: bytes, body: str) -> None:
+    if not settings.smtp_host:
+        return
+    mail = EmailMessage()
+    mail["From"] = settings.smtp_from
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail.set_content(body)
+    mail.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    message.attempts += 1
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_user:
+                smtp.login(settings.smtp_user, settings.smtp_password)
+            smtp.send_message(mail)
+    except (OSError, smtplib.SMTPException) as exc:
+        message.status = OutboxStatus.FAILED.value
+        message.last_error = type(exc).__name__[:400]
+        return
+    message.status = OutboxStatus.SENT.value
+    message.sent_at = clock.utcnow()
