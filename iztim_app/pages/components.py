@@ -172,3 +172,12 @@ def data_table(header_keys: list[str], rows, render_row, **props) -> rx.Componen
         width="100%",
         **props,
     )
+
+
+def field_error(errors, name) -> rx.Component:  # noqa: ANN001
+    """The message beside a field, from a screen's `field_errors` (announced to screen readers)."""
+    return rx.cond(
+        errors.contains(name),
+        rx.el.div(errors[name], class_name="iz-field-error", role="alert"),
+        rx.fragment(),
+    )

@@ -8,6 +8,7 @@ from iztim_app.pages.components import (
     T,
     data_table,
     field,
+    field_error,
     label,
     messages,
     page_title,
@@ -401,11 +402,7 @@ def _line_field(f) -> rx.Component:  # noqa: ANN001
         _control(f),
         rx.cond(f["help"] != "", rx.el.div(f["help"], class_name="iz-help"), rx.fragment()),
         rx.cond(f["bounds"] != "", rx.el.div(f["bounds"], class_name="iz-help"), rx.fragment()),
-        rx.cond(
-            F.field_errors.contains(name),
-            rx.el.div(F.field_errors[name], class_name="iz-field-error", role="alert"),
-            rx.fragment(),
-        ),
+        field_error(F.field_errors, name),
         class_name="iz-field",
     )
 
@@ -430,11 +427,7 @@ def _customer_box() -> rx.Component:
             ),
             rx.fragment(),
         ),
-        rx.cond(
-            fe.contains("customer"),
-            rx.el.div(fe["customer"], class_name="iz-field-error", role="alert"),
-            rx.fragment(),
-        ),
+        field_error(fe, "customer"),
         rx.el.form(
             rx.hstack(
                 field("quote.customer_search", "customer_search", id_prefix="qc"),
@@ -554,11 +547,7 @@ def quote_form_page() -> rx.Component:
                             on_change=F.choose_line,
                             class_name="iz-input",
                         ),
-                        rx.cond(
-                            fe.contains("line"),
-                            rx.el.div(fe["line"], class_name="iz-field-error", role="alert"),
-                            rx.fragment(),
-                        ),
+                        field_error(fe, "line"),
                         class_name="iz-field",
                     ),
                     rx.el.div(
@@ -571,11 +560,7 @@ def quote_form_page() -> rx.Component:
                             class_name="iz-input",
                             placeholder="850.000",
                         ),
-                        rx.cond(
-                            fe.contains("sum_insured"),
-                            rx.el.div(fe["sum_insured"], class_name="iz-field-error", role="alert"),
-                            rx.fragment(),
-                        ),
+                        field_error(fe, "sum_insured"),
                         class_name="iz-field",
                     ),
                     rx.el.div(
@@ -587,11 +572,7 @@ def quote_form_page() -> rx.Component:
                             on_blur=F.set_start,
                             class_name="iz-input",
                         ),
-                        rx.cond(
-                            fe.contains("start_date"),
-                            rx.el.div(fe["start_date"], class_name="iz-field-error", role="alert"),
-                            rx.fragment(),
-                        ),
+                        field_error(fe, "start_date"),
                         class_name="iz-field",
                     ),
                     rx.el.div(
@@ -603,11 +584,7 @@ def quote_form_page() -> rx.Component:
                             on_blur=F.set_end,
                             class_name="iz-input",
                         ),
-                        rx.cond(
-                            fe.contains("end_date"),
-                            rx.el.div(fe["end_date"], class_name="iz-field-error", role="alert"),
-                            rx.fragment(),
-                        ),
+                        field_error(fe, "end_date"),
                         class_name="iz-field",
                     ),
                     rx.foreach(F.fields, _line_field),
