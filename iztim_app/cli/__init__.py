@@ -14,4 +14,4 @@ def main() -> None:
 
 
 # Each concept's commands register themselves on `main` when their module is imported.
-from iztim_app.cli import db, demo, tariff_versions, tariffs, users  # noqa: E402, F401
+from iztim_app.cli import db, demo, outbox, tariff_versions, tariffs, users  # noqa: E402, F401

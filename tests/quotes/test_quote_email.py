@@ -15,6 +15,7 @@ from iztim_app.core.audit.models import AuditEvent
 from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
 from iztim_app.core.outbox import services as outbox
 from iztim_app.core.outbox.models import OutboxMessage
+from iztim_app.core.users.actor import operator_actor
 from tests.quotes.fixtures_customers import Customers
 from tests.quotes.fixtures_db import TODAY
 from tests.quotes.fixtures_quotes import form, save, who
@@ -126,3 +127,47 @@ def test_awaiting_quotes_bad_addresses_and_other_agencies_quotes_send_nothing(
     db.rollback()
     assert smtp.messages == []
     assert _outbox(db) == []
+
+
+def test_waiting_e_mails_go_out_once_a_server_is_there(
+    db: Session, customers: Customers, monkeypatch
+):
+    quote = save(db, "gm.onay", form("konut", customers.gm_person, "1000000"))
+    outbox.send_quote(db, who(db, "gm.onay"), quote.number, "musteri@example.com", today=TODAY)
+    second = save(db, "gm.onay", form("konut", customers.gm_person, "2000000"))
+    outbox.send_quote(db, who(db, "gm.onay"), second.number, "b@example.com", today=TODAY)
+    assert [s for _, s, _, _ in _outbox(db)] == ["queued", "queued"]
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        configured = dataclasses.replace(
+            outbox.settings, smtp_host="127.0.0.1", smtp_port=controller.port
+        )
+        monkeypatch.setattr(outbox, "settings", configured)
+        # Both quotes are valid on TODAY; the operator sends what waits.
+        result = outbox.send_pending(db, operator_actor("outbox"), today=TODAY)
+    finally:
+        controller.stop()
+    assert (result.sent, result.failed, result.dropped) == (2, 0, 0)
+    assert sorted(rcpt[0] for _, rcpt, _ in inbox.messages) == [
+        "b@example.com",
+        "musteri@example.com",
+    ]
+    assert [s for _, s, _, _ in _outbox(db)] == ["sent", "sent"]
+    # Nothing is sent twice.
+    assert outbox.send_pending(db, operator_actor("outbox"), today=TODAY) == outbox.RetryResult(
+        0, 0, 0
+    )
+
+
+def test_a_quote_that_expired_while_waiting_is_not_sent(db: Session, customers: Customers):
+    quote = save(db, "gm.onay", form("konut", customers.gm_person, "1000000"))
+    outbox.send_quote(db, who(db, "gm.onay"), quote.number, "musteri@example.com", today=TODAY)
+    later = TODAY.replace(month=TODAY.month + 2)  # konut quotes are valid for 30 days
+    result = outbox.send_pending(db, operator_actor("outbox"), today=later)
+    assert (result.sent, result.failed, result.dropped) == (0, 0, 1)
+    db.expire_all()
+    message = db.exec(select(OutboxMessage)).one()
+    assert (message.status, message.last_error) == ("failed", "quote.not_printable")

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
-from iztim_app.core.errors import ValidationFailed
+from iztim_app.core.errors import DomainError, ValidationFailed
 from iztim_app.core.outbox.models import OutboxMessage, OutboxStatus
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.settings import settings
@@ -96,3 +96,49 @@ def _deliver(message: OutboxMessage, filename: str, pdf: bytes, body: str) -> No
         return
     message.status = OutboxStatus.SENT.value
     message.sent_at = clock.utcnow()
+
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    sent: int
+    failed: int
+    dropped: int  # documents that may no longer be sent (e.g. the quote expired meanwhile)
+
+
+def send_pending(
+    db: Session, actor: Actor, lang: str = "tr", today: date | None = None
+) -> RetryResult:
+    """Sends what waits in the outbox (no server then, or the server was down), oldest first."""
+    actor.require("quote.view")
+    sent = failed = dropped = 0
+    waiting = db.exec(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_([OutboxStatus.QUEUED.value, OutboxStatus.FAILED.value]),
+            OutboxMessage.attempts < MAX_ATTEMPTS,
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    for message in waiting:
+        try:
+            filename, pdf = quotes.quote_document(
+                db, actor, message.document_number, lang, today=today
+            )
+            view = quotes.get_quote(db, actor, message.document_number, today=today)
+        except DomainError as exc:
+            message.status = OutboxStatus.FAILED.value
+            message.attempts = MAX_ATTEMPTS
+            message.last_error = exc.code[:400]
+            dropped += 1
+            continue
+        body = translate("outbox.quote_body", lang, number=view.number, customer=view.customer_name)
+        _deliver(message, filename, pdf, body)
+        if message.status == OutboxStatus.SENT.value:
+            sent += 1
+        else:
+            failed += 1
+    db.commit()
+    return RetryResult(sent, failed, dropped)
