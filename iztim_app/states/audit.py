@@ -1,26 +1,15 @@
 """Yönetim → Denetim kaydı: the audit trail with filters, paged on the server."""
 
 import json
-from datetime import date
 
 import reflex as rx
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
-from iztim_app.core.errors import ValidationFailed
+from iztim_app.states.form_dates import form_date
 from iztim_app.states.session import AppState, PagedList
 
 PAGE_SIZE = 25
-
-
-def _parse_date(text: str, field: str) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed("error.invalid", field=field) from None
 
 
 def _compact(value) -> str:  # noqa: ANN001
@@ -36,8 +25,8 @@ class AuditState(PagedList, AppState):
 
         def _list(db, actor):  # noqa: ANN001
             flt = audit_log.AuditFilter(
-                date_from=_parse_date(f.get("date_from", ""), "date_from"),
-                date_to=_parse_date(f.get("date_to", ""), "date_to"),
+                date_from=form_date(f.get("date_from"), "date_from"),
+                date_to=form_date(f.get("date_to"), "date_to"),
                 actor_code=f.get("actor_code", ""),
                 action=f.get("action", ""),
                 entity_type=f.get("entity_type", ""),

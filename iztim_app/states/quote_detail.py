@@ -78,10 +78,13 @@ class QuoteDetailState(AppState):
 
     @rx.event
     def print_pdf(self):
-        ok, found = self._call(quotes.quote_document, self.quote.get("number", ""), self.lang_pref)
+        ok, printed = self._call(
+            quotes.quote_document, self.quote.get("number", ""), self.lang_pref
+        )
         if ok:
-            filename, data = found
-            return rx.download(data=data, filename=filename, mime_type="application/pdf")
+            return rx.download(
+                data=printed.content, filename=printed.filename, mime_type="application/pdf"
+            )
 
     @rx.event
     def send_email(self, form: dict):

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
-from iztim_app.core.errors import ValidationFailed
 from iztim_app.core.lines import known_lines
 from iztim_app.core.quotes import services as quotes
+from iztim_app.states.form_dates import form_date
 from iztim_app.states.quote_views import row_dict
 from iztim_app.states.session import AppState, PagedList
 
 PAGE_SIZE = 20
 STATUSES = ("awaiting_approval", "approved", "rejected", "superseded", "expired")
-
-
-def parse_optional_date(text: str, field: str) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed("error.invalid", field=field) from None
 
 
 class QuoteListState(PagedList, AppState):
@@ -43,8 +31,8 @@ class QuoteListState(PagedList, AppState):
                 customer=f.get("customer", ""),
                 line_code=f.get("line_code", ""),
                 status=f.get("status", ""),
-                date_from=parse_optional_date(f.get("date_from", ""), "date_from"),
-                date_to=parse_optional_date(f.get("date_to", ""), "date_to"),
+                date_from=form_date(f.get("date_from"), "date_from"),
+                date_to=form_date(f.get("date_to"), "date_to"),
                 prepared_by=f.get("prepared_by", ""),
             )
             return names, quotes.list_quotes(db, actor, flt, self.page, PAGE_SIZE)

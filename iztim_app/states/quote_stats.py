@@ -11,7 +11,7 @@ from iztim_app.core import clock
 from iztim_app.core.lines import known_lines
 from iztim_app.core.money import ZERO, format_number, format_try
 from iztim_app.core.quotes import services as quotes
-from iztim_app.states.quote_list import parse_optional_date
+from iztim_app.states.form_dates import form_date
 from iztim_app.states.session import AppState
 
 
@@ -38,8 +38,8 @@ class QuoteStatsState(AppState):
             rows = quotes.statistics(
                 db,
                 actor,
-                parse_optional_date(start, "date_from"),
-                parse_optional_date(end, "date_to"),
+                form_date(start, "date_from"),
+                form_date(end, "date_to"),
             )
             return names, rows
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
 from iztim_app.core import clock
@@ -12,16 +10,10 @@ from iztim_app.core.money import format_number, format_try, parse_amount
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.explain import explain
 from iztim_app.core.tariffs.rating import price
+from iztim_app.states.form_dates import form_date
 from iztim_app.states.session import AppState
 
 MAX_UPLOAD_BYTES = versions.MAX_UPLOAD_BYTES
-
-
-def _parse_date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ValidationFailed("error.invalid", field=field) from None
 
 
 def _parse_values(text: str) -> dict[str, str]:
@@ -164,7 +156,10 @@ class TariffState(AppState):
         version_id = str(form.get("version_id", ""))
         ok, row = self._call(
             lambda db, actor: versions.activate(
-                db, actor, version_id, _parse_date(form.get("effective_from", ""), "effective_from")
+                db,
+                actor,
+                version_id,
+                form_date(form.get("effective_from"), "effective_from", required=True),
             )
         )
         if ok:
@@ -220,8 +215,8 @@ class TariffState(AppState):
                 sum_insured = parse_amount(str(form.get("sum_insured", "")))
             except ValueError:
                 raise ValidationFailed("error.invalid", field="sum_insured") from None
-            start = _parse_date(form.get("start", ""), "start")
-            end = _parse_date(form["end"], "end") if str(form.get("end", "")).strip() else None
+            start = form_date(form.get("start"), "start", required=True)
+            end = form_date(form.get("end"), "end")
             if end is not None and end < start:
                 raise ValidationFailed("error.date_range", field="end")
             return price(

@@ -19,6 +19,7 @@ from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.identity import mask_national_id, normalize_national_id
 from iztim_app.core.customers.models import Customer, CustomerKind
+from iztim_app.core.email_address import is_email
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.numbering import next_number
 from iztim_app.core.organisation.models import Office
@@ -30,7 +31,6 @@ from iztim_app.core.users.models import User
 CUSTOMER_SEQUENCE = "customer"
 FIRST_CUSTOMER_NUMBER = 100001
 KINDS = frozenset(k.value for k in CustomerKind)
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ]+$")
 PHONE_DIGITS = (10, 15)
 MAX_LENGTHS = {"name": 200, "tax_office": 100, "address": 400, "phone": 32, "email": 200}
@@ -169,7 +169,7 @@ def _validated(
     code = phone_problem(fields["phone"])
     if code:
         problems.append(ValidationFailed(code, field="phone"))
-    if fields["email"] and not EMAIL_RE.match(fields["email"]):
+    if fields["email"] and not is_email(fields["email"]):
         problems.append(ValidationFailed("customer.email_invalid", field="email"))
     for name, limit in MAX_LENGTHS.items():
         if len(fields[name]) > limit:
@@ -271,7 +271,7 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _search_condition(search: str) -> sa.ColumnElement[bool] | None:
+def search_condition(search: str) -> sa.ColumnElement[bool] | None:
     """Customer number or full TCKN/VKN exactly; otherwise a part of the name, Turkish-aware."""
     term = _clean(search)[:MAX_SEARCH]
     if not term:
@@ -291,7 +291,7 @@ def find_customers(
 ) -> Page[CustomerRow]:
     _require_reader(actor)
     query = select(Customer).where(_scoped(actor))
-    condition = _search_condition(search)
+    condition = search_condition(search)
     if condition is not None:
         query = query.where(condition)
     query = query.order_by(Customer.name_search, Customer.number)

@@ -6,7 +6,6 @@ who sent what to whom and how delivery went; no attachment is stored twice.
 
 from __future__ import annotations
 
-import re
 import smtplib
 from dataclasses import dataclass
 from datetime import date
@@ -16,14 +15,13 @@ from sqlmodel import Session, select
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
+from iztim_app.core.email_address import is_email
 from iztim_app.core.errors import DomainError, ValidationFailed
 from iztim_app.core.outbox.models import OutboxMessage, OutboxStatus
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.settings import settings
 from iztim_app.core.users.actor import Actor
 from iztim_app.i18n import translate
-
-EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,10 @@ def send_quote(  # noqa: ANN001
 ) -> SendResult:
     """Only what may be printed may be e-mailed: approved, unexpired, within the actor's scope."""
     recipient = (recipient or "").strip()
-    if not EMAIL_RE.match(recipient) or len(recipient) > 200:
+    if not is_email(recipient):
         raise ValidationFailed("outbox.email_invalid", field="email")
-    filename, pdf = quotes.quote_document(db, actor, number, lang, today=today)
-    view = quotes.get_quote(db, actor, number, today=today)
+    printed = quotes.quote_document(db, actor, number, lang, today=today)
+    view = printed.quote
     subject = translate("outbox.quote_subject", lang, number=view.number)
     message = OutboxMessage(
         created_at=clock.utcnow(),
@@ -54,12 +52,7 @@ def send_quote(  # noqa: ANN001
     )
     db.add(message)
     db.flush()
-    _deliver(
-        message,
-        filename,
-        pdf,
-        translate("outbox.quote_body", lang, number=view.number, customer=view.customer_name),
-    )
+    _deliver(message, printed, lang)
     audit_log.record(
         db,
         actor,
@@ -73,15 +66,19 @@ def send_quote(  # noqa: ANN001
     return SendResult(message.status, recipient, view.number)
 
 
-def _deliver(message: OutboxMessage, filename: str, pdf: bytes, body: str) -> None:
+def _deliver(message: OutboxMessage, printed: quotes.PrintedQuote, lang: str) -> None:
     if not settings.smtp_host:
         return
+    quote = printed.quote
+    body = translate("outbox.quote_body", lang, number=quote.number, customer=quote.customer_name)
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = message.recipient
     mail["Subject"] = message.subject
     mail.set_content(body)
-    mail.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    mail.add_attachment(
+        printed.content, maintype="application", subtype="pdf", filename=printed.filename
+    )
     message.attempts += 1
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
@@ -124,18 +121,14 @@ def send_pending(
     ).all()
     for message in waiting:
         try:
-            filename, pdf = quotes.quote_document(
-                db, actor, message.document_number, lang, today=today
-            )
-            view = quotes.get_quote(db, actor, message.document_number, today=today)
+            printed = quotes.quote_document(db, actor, message.document_number, lang, today=today)
         except DomainError as exc:
             message.status = OutboxStatus.FAILED.value
             message.attempts = MAX_ATTEMPTS
             message.last_error = exc.code[:400]
             dropped += 1
             continue
-        body = translate("outbox.quote_body", lang, number=view.number, customer=view.customer_name)
-        _deliver(message, filename, pdf, body)
+        _deliver(message, printed, lang)
         if message.status == OutboxStatus.SENT.value:
             sent += 1
         else:

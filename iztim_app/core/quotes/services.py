@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
+from iztim_app.core.customers.services import search_condition
+from iztim_app.core.documents.quote_pdf import render_quote
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.money import parse_amount, round2
 from iztim_app.core.numbering import next_number
@@ -425,18 +427,9 @@ def list_quotes(
     )
     if flt.number.strip():
         query = query.where(Quote.number == _parse_number_or_zero(flt.number))
-    if flt.customer.strip():
-        term = flt.customer.strip()
-        if term.isdigit():
-            query = query.where(sa.or_(Customer.number == int(term), Customer.national_id == term))
-        else:
-            # name_search is the name folded the Turkish way; SQLite's lower() folds ASCII only.
-            pattern = f"%{_fold(term)}%"
-            query = query.where(
-                sa.or_(
-                    Customer.name_search.like(pattern), sa.func.lower(Customer.name).like(pattern)
-                )
-            )
+    customer = search_condition(flt.customer)
+    if customer is not None:
+        query = query.where(customer)
     if flt.line_code:
         query = query.where(Quote.line_code == flt.line_code)
     if flt.status == "expired":
@@ -461,11 +454,6 @@ def _parse_number_or_zero(text: str) -> int:
         return int(text.strip())
     except ValueError:
         return 0
-
-
-def _fold(text: str) -> str:
-    """Lower-case the Turkish way (İ→i, I→ı) to match names lowered by the database."""
-    return text.replace("İ", "i").replace("I", "ı").lower()
 
 
 # ------------------------------------------------------------------ approval
@@ -641,19 +629,25 @@ def field_rows(db: Session, view: QuoteView, lang: str) -> list[tuple[str, str]]
     return rows
 
 
-def quote_document(
-    db: Session, actor: Actor, number, lang: str = "tr", today: date | None = None
-) -> tuple[str, bytes]:  # noqa: ANN001
-    """The PDF of an approved, unexpired quote; awaiting or expired quotes are never printed."""
-    from iztim_app.core.documents.quote_pdf import render_quote
+@dataclass(frozen=True)
+class PrintedQuote:
+    filename: str
+    content: bytes
+    quote: QuoteView
 
+
+def quote_document(  # noqa: ANN001
+    db: Session, actor: Actor, number, lang: str = "tr", today: date | None = None
+) -> PrintedQuote:
+    """The PDF of an approved, unexpired quote; awaiting or expired quotes are never printed."""
     view = get_quote(db, actor, number, today=today)
     if not view.can_print:
         raise Conflict("quote.not_printable")
     tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
     line = tariff.lines.get(view.line_code)
     name = line.line.name(lang) if line else view.line_code
-    return f"teklif-{view.number}.pdf", render_quote(view, name, field_rows(db, view, lang), lang)
+    content = render_quote(view, name, field_rows(db, view, lang), lang)
+    return PrintedQuote(f"teklif-{view.number}.pdf", content, view)
 
 
 # ------------------------------------------------------------------ dashboard

@@ -433,12 +433,18 @@ class _Loader:
                 lines[code] = Line(code, *values)  # type: ignore[arg-type]
         return lines
 
-    def load_groups(self) -> dict[str, CustomerGroup]:
-        t = self.top(GROUPS, ("code", "name_tr", "name_en", "kind"))
+    def coded_rows(  # noqa: ANN001
+        self, file: str, column: str, allowed, problem: str, make
+    ) -> tuple[dict[str, Any], set[str] | None]:
+        """`code,name_tr,name_en,<column>` files: unique codes, names, one allowed value each.
+
+        Returns the valid items and every code seen (rows with other mistakes included);
+        None for the codes when the file itself is missing or unreadable."""
+        t = self.top(file, ("code", "name_tr", "name_en", column))
         if t is None:
-            return {}
+            return {}, None
         seen: dict[str, int] = {}
-        groups: dict[str, CustomerGroup] = {}
+        items: dict[str, Any] = {}
         for row in t.rows:
             code = self.code(t, row, "code")
             if code is not None and not self.unique(t, row, code, seen, "code", code):
@@ -446,11 +452,16 @@ class _Loader:
             values = (
                 self.text(t, row, "name_tr"),
                 self.text(t, row, "name_en"),
-                self.one_of(t, row, "kind", GROUP_KINDS, "tariff.bad_kind"),
+                self.one_of(t, row, column, allowed, problem),
             )
             if code is not None and None not in values:
-                groups[code] = CustomerGroup(code, *values)  # type: ignore[arg-type]
-        self.group_codes = set(seen)
+                items[code] = make(code, *values)
+        return items, set(seen)
+
+    def load_groups(self) -> dict[str, CustomerGroup]:
+        groups, self.group_codes = self.coded_rows(
+            GROUPS, "kind", GROUP_KINDS, "tariff.bad_kind", CustomerGroup
+        )
         return groups
 
     def load_taxes(self) -> dict[str, list[Tax]]:
@@ -527,22 +538,9 @@ class _Loader:
         return scale
 
     def load_reasons(self) -> dict[str, CancellationReason]:
-        t = self.top(REASONS, ("code", "name_tr", "name_en", "method"))
-        if t is None:
-            return {}
-        seen: dict[str, int] = {}
-        reasons: dict[str, CancellationReason] = {}
-        for row in t.rows:
-            code = self.code(t, row, "code")
-            if code is not None and not self.unique(t, row, code, seen, "code", code):
-                code = None
-            values = (
-                self.text(t, row, "name_tr"),
-                self.text(t, row, "name_en"),
-                self.one_of(t, row, "method", CANCELLATION_METHODS, "tariff.bad_method"),
-            )
-            if code is not None and None not in values:
-                reasons[code] = CancellationReason(code, *values)  # type: ignore[arg-type]
+        reasons, _ = self.coded_rows(
+            REASONS, "method", CANCELLATION_METHODS, "tariff.bad_method", CancellationReason
+        )
         return reasons
 
 

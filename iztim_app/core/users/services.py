@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
+from iztim_app.core.email_address import is_email
 from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
 from iztim_app.core.lines import known_lines
 from iztim_app.core.money import parse_amount, round2
@@ -29,7 +30,6 @@ from iztim_app.core.users.permissions import (
 )
 
 USER_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LIMIT = Decimal("999999999999.99")
 
 
@@ -254,7 +254,7 @@ def create_user(
         raise ValidationFailed("user.code_invalid", field="code")
     if not name:
         raise ValidationFailed("error.required", field="name")
-    if email and not EMAIL_RE.match(email):
+    if email and not is_email(email):
         raise ValidationFailed("user.email_invalid", field="email")
     office = _office(db, office_id)
     template = ROLES.get(role)
@@ -308,7 +308,7 @@ def update_user(
     email = (email or "").strip()
     if not name:
         raise ValidationFailed("error.required", field="name")
-    if email and not EMAIL_RE.match(email):
+    if email and not is_email(email):
         raise ValidationFailed("user.email_invalid", field="email")
     office = _office(db, office_id)
     try:
