@@ -68,3 +68,15 @@ def db_url(sqlite_db_from: Callable[[Path], str], migrated_sqlite_template: Path
 def db(db_url: str) -> Iterator[Session]:
     with session_scope(db_url) as session:
         yield session
+
+
+# PostgreSQL fixtures (`pg_empty_url`, `pg_db_url`) for tests marked `postgres`.
+from tests.postgres import pg_db_url, pg_empty_url, pg_migrated_template  # noqa: E402,F401
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request: pytest.FixtureRequest) -> str:
+    """The same test on a fresh migrated SQLite file and on a fresh migrated PostgreSQL db."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("db_url")
+    return request.getfixturevalue("pg_db_url")

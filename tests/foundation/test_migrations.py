@@ -3,20 +3,14 @@ match the migrations: a model change without a migration fails here."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from psycopg import sql
 from sqlmodel import Session, SQLModel
 
 from iztim_app.core import demo, schema
@@ -24,12 +18,10 @@ from iztim_app.core.auth import services as auth
 from iztim_app.core.db import get_engine
 from iztim_app.core.settings import PROJECT_ROOT
 from iztim_app.core.users.models import AuthorityLimit
+from tests import postgres
 from tests.conftest import sqlite_url
 from tests.foundation.fixtures_db import LINE_CODES
 from tests.foundation.support import import_all_of_core, use_settings
-
-PG_HOST, PG_PORT, PG_ADMIN_DB = "127.0.0.1", 5432, "test"
-
 
 import_all_of_core()  # a table defined anywhere under iztim_app.core belongs to the schema
 
@@ -130,46 +122,9 @@ def test_migration_environment_sees_every_table():
 # ---------------------------------------------------------------- PostgreSQL
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def _pg_admin() -> tuple[psycopg.Connection, str]:
-    errors = []
-    for user in dict.fromkeys(("postgres", getpass.getuser())):
-        try:
-            conn = psycopg.connect(
-                host=PG_HOST,
-                port=PG_PORT,
-                dbname=PG_ADMIN_DB,
-                user=user,
-                autocommit=True,
-                connect_timeout=5,
-            )
-            return conn, user
-        except psycopg.OperationalError as exc:
-            errors.append(f"{user}: {exc}".strip())
-    reason = f"PostgreSQL at {PG_HOST}:{PG_PORT}/{PG_ADMIN_DB} unreachable ({'; '.join(errors)})"
-    if _ci():
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A uniquely named, empty PostgreSQL database, dropped afterwards."""
-    admin, user = _pg_admin()
-    name = f"iztim_test_{secrets.token_hex(6)}"
-    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = f"postgresql+psycopg://{user}@{PG_HOST}:{PG_PORT}/{name}"
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        admin.close()
+def pg_url(pg_empty_url: str) -> str:
+    return pg_empty_url
 
 
 @pytest.mark.postgres
@@ -214,9 +169,9 @@ def test_unreachable_postgres_fails_on_ci_and_skips_elsewhere(monkeypatch, ci: s
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
-    monkeypatch.setattr(sys.modules[__name__], "PG_PORT", closed_port)
+    monkeypatch.setattr(postgres, "PG_PORT", closed_port)
     monkeypatch.setenv("CI", ci)
     # when / then
     with pytest.raises(outcome) as exc:
-        _pg_admin()
+        postgres.admin_connection()
     assert f"127.0.0.1:{closed_port}/test unreachable" in str(exc.value)

@@ -8,18 +8,14 @@ running, a failure when CI is set).
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
-from psycopg import sql
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -31,6 +27,7 @@ from iztim_app.core.quotes.services import QuoteInput
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
 from iztim_app.core.users.permissions import ROLES
+from tests import postgres
 from tests.foundation.support import actor_of, use_settings, user_of
 from tests.quotes.fixtures_customers import add_customer, tckn
 from tests.quotes.fixtures_db import SHIPPED, TODAY, load_organisation_and_tariff
@@ -38,7 +35,6 @@ from tests.quotes.fixtures_quotes import OPERATOR, form, quote_audit
 
 THREADS = 20
 FIRST = 1000001
-PG_HOST, PG_PORT, PG_ADMIN_DB, PG_USER = "127.0.0.1", 5432, "test", "postgres"
 PREPARERS = (
     "gm.onay",
     "sube.istanbul",
@@ -54,75 +50,26 @@ PREPARERS = (
 # ---------------------------------------------------------------- PostgreSQL databases
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _pg_admin() -> psycopg.Connection:
-    try:
-        return psycopg.connect(
-            host=PG_HOST,
-            port=PG_PORT,
-            dbname=PG_ADMIN_DB,
-            user=PG_USER,
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except psycopg.OperationalError as exc:
-        reason = f"PostgreSQL at {PG_HOST}:{PG_PORT}/{PG_ADMIN_DB} unreachable: {exc}".strip()
-        if _ci():
-            pytest.fail(f"CI is set and {reason}")
-        pytest.skip(reason)
-
-
-def _pg_url(name: str) -> str:
-    return f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
-
-
-def _drop(admin: psycopg.Connection, name: str) -> None:
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
 @pytest.fixture(scope="module")
 def pg_template() -> Iterator[str]:
     """A PostgreSQL database upgraded to head with the demo organisation and tariff v1."""
-    admin = _pg_admin()
-    name = f"iztim_quotes_tpl_{secrets.token_hex(4)}"
-    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = _pg_url(name)
-    try:
+    with postgres.database("iztim_quotes_tpl") as url:
         schema.upgrade(url)
-        get_engine(url).dispose()  # a template must have no open connections to be copied
+        get_engine(url).dispose()
         with pytest.MonkeyPatch.context() as mp:
             use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
             with session_scope(url) as db:
                 load_organisation_and_tariff(db)
-            get_engine(url).dispose()
+            get_engine(url).dispose()  # a template must have no open connections to be copied
             get_engine.cache_clear()
-        yield name
-    finally:
-        get_engine(url).dispose()
-        _drop(admin, name)
-        admin.close()
+        yield postgres.database_name(url)
 
 
 @pytest.fixture
 def pg_url(pg_template: str) -> Iterator[str]:
     """A fresh database for this test, created (CREATE DATABASE … TEMPLATE) and dropped."""
-    admin = _pg_admin()
-    name = f"iztim_quotes_{secrets.token_hex(6)}"
-    admin.execute(
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(pg_template)
-        )
-    )
-    url = _pg_url(name)
-    try:
+    with postgres.database("iztim_quotes", template=pg_template) as url:
         yield url
-    finally:
-        get_engine(url).dispose()
-        _drop(admin, name)
-        admin.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -296,20 +243,3 @@ def test_two_approvers_approving_one_quote_at_the_same_moment_make_one_decision(
         with session_scope(url) as db:
             view = quotes.get_quote(db, approvers[0], number, today=TODAY)
         assert (view.status, view.approved_by) == ("approved", winner)
-
-
-@pytest.mark.parametrize(
-    ("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
-)
-def test_unreachable_postgres_fails_on_ci_and_skips_elsewhere(monkeypatch, ci: str, outcome: type):
-    import socket
-    import sys
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed_port = s.getsockname()[1]
-    monkeypatch.setattr(sys.modules[__name__], "PG_PORT", closed_port)
-    monkeypatch.setenv("CI", ci)
-    with pytest.raises(outcome) as exc:
-        _pg_admin()
-    assert f"127.0.0.1:{closed_port}/test unreachable" in str(exc.value)

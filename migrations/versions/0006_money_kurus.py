@@ -1,0 +1,22 @@
+"""money as integer kurus
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01 16:00:00
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # placeholder, filled by the money change
+
+
+def downgrade() -> None:
+    pass
