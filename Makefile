@@ -34,7 +34,7 @@ migrate: setup
 	$(BIN)/iztim tariffs init
 
 demo: migrate
-	$(BIN)/iztim demo load
+	$(BIN)/iztim demo load --if-demo-mode
 
 run: demo
 	@echo ""
@@ -57,6 +57,7 @@ test-browser: setup
 
 bench: setup
 	$(BIN)/python bench/pricing.py
+	$(BIN)/python bench/demo_load.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .web .states test-artifacts

@@ -1,26 +1,31 @@
 """The Reflex app: routes, each page guarded and loading its data on the server."""
 
 import reflex as rx
+from starlette.applications import Starlette
 
+from iztim_app import session_routes
+from iztim_app.core.outbox.sender import sender as outbox_sender
 from iztim_app.pages.admin_offices import offices_page
 from iztim_app.pages.admin_users import users_page
+from iztim_app.pages.approvals import approvals_page
 from iztim_app.pages.audit import audit_page
 from iztim_app.pages.components import T
+from iztim_app.pages.customer_detail import customer_detail_page
+from iztim_app.pages.customer_list import customer_list_page
 from iztim_app.pages.home import coming_page, home_page
 from iztim_app.pages.layout import guarded
 from iztim_app.pages.password import password_page
-from iztim_app.pages.quotes import (
-    approvals_page,
-    quote_detail_page,
-    quote_form_page,
-    quote_list_page,
-    quote_stats_page,
-)
+from iztim_app.pages.quote_detail import quote_detail_page
+from iztim_app.pages.quote_form import quote_form_page
+from iztim_app.pages.quote_list import quote_list_page
+from iztim_app.pages.quote_stats import quote_stats_page
 from iztim_app.pages.tariffs import tariffs_page
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
 from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.audit import AuditState
+from iztim_app.states.customer_detail import CustomerDetailState
+from iztim_app.states.customer_list import CustomerListState
 from iztim_app.states.home import HomeState
 from iztim_app.states.quote_detail import QuoteDetailState
 from iztim_app.states.quote_form import QuoteFormState
@@ -32,7 +37,12 @@ from iztim_app.states.tariffs import TariffState
 app = rx.App(
     stylesheets=["/iztim.css"],
     html_lang="tr",
+    # HTTP routes beside the pages: the session cookie is set and cleared only there.
+    api_transformer=Starlette(routes=session_routes.ROUTES),
 )
+# With a mail server configured, this process's outbox sender starts with the app: it sends
+# what waited meanwhile, then tries failed e-mails again every few minutes.
+app.register_lifespan_task(outbox_sender.wake)
 
 
 def _add(content, route: str, title: str, load=None) -> None:  # noqa: ANN001
@@ -45,6 +55,8 @@ _add(quote_list_page, "/teklifler", "Teklifler", QuoteListState.load)
 _add(quote_form_page, "/teklifler/yeni", "Yeni teklif", QuoteFormState.load)
 _add(quote_detail_page, "/teklifler/detay", "Teklif", QuoteDetailState.load)
 _add(quote_stats_page, "/teklifler/istatistik", "Teklif istatistikleri", QuoteStatsState.load)
+_add(customer_list_page, "/musteriler", "Müşteriler", CustomerListState.load)
+_add(customer_detail_page, "/musteriler/detay", "Müşteri", CustomerDetailState.load)
 _add(coming_page("nav.policies"), "/policeler", "Poliçeler")
 _add(approvals_page, "/onay", "Onay Kuyruğu", ApprovalState.load)
 _add(coming_page("nav.reports"), "/raporlar", "Raporlar")

@@ -14,4 +14,12 @@ def main() -> None:
 
 
 # Each concept's commands register themselves on `main` when their module is imported.
-from iztim_app.cli import db, demo, outbox, tariff_versions, tariffs, users  # noqa: E402, F401
+from iztim_app.cli import (  # noqa: E402, F401
+    db,
+    demo,
+    offices,
+    outbox,
+    tariff_versions,
+    tariffs,
+    users,
+)

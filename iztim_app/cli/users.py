@@ -31,7 +31,10 @@ def create(code: str, name: str, office_code: str, role: str, password: str) -> 
     with session_scope() as db:
         office = db.exec(select(Office).where(Office.code == office_code)).first()
         if office is None:
-            raise click.ClickException(f"unknown office: {office_code}")
+            raise click.ClickException(
+                f"unknown office: {office_code} (a new installation has none: create the "
+                f'head office first, e.g. iztim offices create --code {office_code} --name "…")'
+            )
         try:
             user = services.create_user(
                 db,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.sql import operators
 from sqlmodel import Session, create_engine
 
 from iztim_app.core.settings import settings
@@ -37,8 +39,92 @@ def utc_column(**kwargs) -> sa.Column:
     return sa.Column(UTCDateTime(), **kwargs)
 
 
+# |amount| < 10¹² ₺: the 14 digits (12 + kuruş) every amount column has always held.
+MONEY_BOUND = Decimal(10) ** 12
+_KURUS = Decimal("0.01")
+
+
+class Money(sa.types.TypeDecorator):
+    """A `Decimal` amount stored as integer kuruş (`BIGINT`), exact on SQLite and PostgreSQL.
+
+    SQLite keeps `NUMERIC` as REAL, so sums drift; integers add up exactly everywhere.
+    Nothing is ever rounded here: a float, or a value that is not a whole number of kuruş,
+    is refused when bound, and so is a non-integral result read through the type. SQL
+    `avg` is not typed as money (it would be kuruş): divide a `money_sum` in Decimal.
+    """
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    class comparator_factory(sa.types.TypeDecorator.Comparator):  # noqa: N801 (SQLAlchemy's name)
+        """Money ± money and money × a whole number stay money in SQL; × a rate or ÷ would
+        need a rounding step, which belongs in Python (`round2`), so they are refused."""
+
+        __slots__ = ()
+
+        def _adapt_expression(self, op, other_comparator):  # noqa: ANN001, ANN202
+            other = other_comparator.type
+            if op in (operators.add, operators.sub) and isinstance(other, Money):
+                return op, self.type
+            if op is operators.mul and isinstance(other, sa.Integer):
+                return op, self.type
+            raise TypeError(
+                f"money {op.__name__} {other!r} in SQL: only money ± money and money × a whole"
+                " number are exact there; compute rates and divisions in Decimal"
+            )
+
+        def reverse_operate(self, op, other, **kwargs):  # noqa: ANN001, ANN003, ANN201
+            if op in (operators.add, operators.mul):  # 2 * money is money * 2
+                return self.operate(op, other, **kwargs)
+            return super().reverse_operate(op, other, **kwargs)
+
+    @property
+    def python_type(self) -> type:
+        return Decimal
+
+    def coerce_compared_value(self, op, value):  # noqa: ANN001, ANN201
+        """A literal beside money is money (bound as kuruş), except a count it is multiplied by."""
+        if op is operators.mul and isinstance(value, int) and not isinstance(value, bool):
+            return sa.BigInteger()
+        return self
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001
+        return None if value is None else to_kurus(value)
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001
+        return None if value is None else from_kurus(value)
+
+
+def to_kurus(value: Decimal | int) -> int:
+    """`Decimal("12.34")` → `1234`; a float or a fraction of a kuruş raises, never rounds."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise TypeError(f"money must be Decimal or int, not {type(value).__name__}: {value!r}")
+    amount = Decimal(value)
+    if not amount.is_finite() or not -MONEY_BOUND < amount < MONEY_BOUND:
+        raise ValueError(f"money not finite or out of range: {value!r}")
+    exact = amount.quantize(_KURUS)  # ≤ 14 digits: fits the context, compared exactly
+    if exact != amount:
+        raise ValueError(f"money with more than 2 decimals: {value!r}")
+    return int(exact.scaleb(2))
+
+
+def from_kurus(value: int | Decimal) -> Decimal:
+    """`1234` → `Decimal("12.34")` (always 2 places). PostgreSQL's `sum(bigint)` is numeric."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise TypeError(f"kuruş must be an integer, not {type(value).__name__}: {value!r}")
+    cents = Decimal(value)
+    if not cents.is_finite() or cents != cents.to_integral_value():
+        raise ValueError(f"not a whole number of kuruş: {value!r}")
+    return cents.quantize(Decimal(1)).scaleb(-2)
+
+
 def money_column(**kwargs) -> sa.Column:
-    return sa.Column(sa.Numeric(14, 2), **kwargs)
+    return sa.Column(Money(), **kwargs)
+
+
+def money_sum(column: sa.ColumnElement) -> sa.ColumnElement[Decimal]:
+    """`coalesce(sum(column), 0)` read back as Decimal to the kuruş (0.00 over no rows)."""
+    return sa.func.coalesce(sa.func.sum(column), 0, type_=Money())
 
 
 @lru_cache(maxsize=8)

@@ -44,3 +44,10 @@ class Conflict(DomainError):
 
 class AuthenticationFailed(DomainError):
     code = "auth.failed"
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """A temporary password is pending: nothing but the password change (and signing out)
+    is served until it is replaced."""
+
+    code = "auth.password_change_required"

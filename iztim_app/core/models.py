@@ -1,11 +1,12 @@
 """Imports every table so Alembic and create_all see the whole schema."""
 
 from iztim_app.core.audit.models import AuditEvent  # noqa: F401
-from iztim_app.core.auth.models import SignInThrottle, UserSession  # noqa: F401
+from iztim_app.core.auth.models import SignInThrottle  # noqa: F401
 from iztim_app.core.customers.models import Customer  # noqa: F401
 from iztim_app.core.numbering import NumberSequence  # noqa: F401
 from iztim_app.core.organisation.models import Office  # noqa: F401
 from iztim_app.core.outbox.models import OutboxMessage  # noqa: F401
 from iztim_app.core.quotes.models import Quote  # noqa: F401
+from iztim_app.core.sessions.models import UserSession  # noqa: F401
 from iztim_app.core.tariffs.tables import TariffVersion  # noqa: F401
 from iztim_app.core.users.models import AuthorityLimit, User, UserPermission  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,19 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'iztim.db'}"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "yes", "true", "on")
+
+
+def _demo_mode(env: Mapping[str, str]) -> bool:
+    """Demo data and sign-ins belong to the embedded default only: a real installation sets
+    DATABASE_URL and gets none unless IZTIM_DEMO=1 asks for it. An explicit IZTIM_DEMO wins."""
+    explicit = env.get("IZTIM_DEMO", "").strip()
+    if explicit:
+        return _flag(explicit)
+    return not env.get("DATABASE_URL", "").strip()
 
 
 @dataclass(frozen=True)
@@ -28,23 +42,23 @@ class Settings:
     smtp_starttls: bool = False
 
     @classmethod
-    def from_env(cls) -> Settings:
-        url = os.environ.get("DATABASE_URL") or _default_database_url()
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        url = env.get("DATABASE_URL") or _default_database_url()
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return cls(
             database_url=url,
-            demo_mode=os.environ.get("IZTIM_DEMO", "1").lower() in ("1", "yes", "true"),
-            session_idle_minutes=int(os.environ.get("IZTIM_SESSION_IDLE_MINUTES", "30")),
-            tariffs_dir=Path(os.environ.get("IZTIM_TARIFFS_DIR", PROJECT_ROOT / "tariffs")),
-            data_dir=Path(os.environ.get("IZTIM_DATA_DIR", PROJECT_ROOT / "var")),
-            smtp_host=os.environ.get("IZTIM_SMTP_HOST", ""),
-            smtp_port=int(os.environ.get("IZTIM_SMTP_PORT", "25")),
-            smtp_from=os.environ.get("IZTIM_SMTP_FROM", "iztim@localhost"),
-            smtp_user=os.environ.get("IZTIM_SMTP_USER", ""),
-            smtp_password=os.environ.get("IZTIM_SMTP_PASSWORD", ""),
-            smtp_starttls=os.environ.get("IZTIM_SMTP_STARTTLS", "0").lower()
-            in ("1", "yes", "true"),
+            demo_mode=_demo_mode(env),
+            session_idle_minutes=int(env.get("IZTIM_SESSION_IDLE_MINUTES", "30")),
+            tariffs_dir=Path(env.get("IZTIM_TARIFFS_DIR", PROJECT_ROOT / "tariffs")),
+            data_dir=Path(env.get("IZTIM_DATA_DIR", PROJECT_ROOT / "var")),
+            smtp_host=env.get("IZTIM_SMTP_HOST", ""),
+            smtp_port=int(env.get("IZTIM_SMTP_PORT", "25")),
+            smtp_from=env.get("IZTIM_SMTP_FROM", "iztim@localhost"),
+            smtp_user=env.get("IZTIM_SMTP_USER", ""),
+            smtp_password=env.get("IZTIM_SMTP_PASSWORD", ""),
+            smtp_starttls=_flag(env.get("IZTIM_SMTP_STARTTLS", "0")),
         )
 
 

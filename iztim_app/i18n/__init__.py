@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from typing import Any
 
 LANGUAGES = ("tr", "en")
@@ -34,13 +35,38 @@ def normalize_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A name inside a message, in both languages (a field's label from a tariff file, or a
+    catalogue text): the domain raises errors with it, `translate` picks the reader's language,
+    so no screen ever shows the code behind it."""
+
+    tr: str
+    en: str
+
+    @classmethod
+    def of(cls, key: str) -> Label:
+        """The catalogue's text for `key` (the key itself when it is missing)."""
+        tr, en = CATALOGUE.get(key, (key, key))
+        return cls(tr, en)
+
+    def text(self, lang: str | None) -> str:
+        return self.en if normalize_language(lang) == "en" else self.tr
+
+    def __str__(self) -> str:
+        return self.tr
+
+
 def translate(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: Any) -> str:
-    """Text for `key` in `lang`; an unknown key shows itself so a gap is visible, never a crash."""
+    """Text for `key` in `lang`; an unknown key shows itself so a gap is visible, never a crash.
+
+    A `Label` among the params becomes its text in `lang`."""
     texts = CATALOGUE.get(key)
     if texts is None:
         return key
     text = texts[LANGUAGES.index(normalize_language(lang))]
     if params:
+        params = {k: v.text(lang) if isinstance(v, Label) else v for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):

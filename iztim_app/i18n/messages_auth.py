@@ -6,14 +6,19 @@ MESSAGES = {
     "auth.password": ("Şifre", "Password"),
     "auth.sign_in": ("Giriş", "Sign in"),
     "auth.sign_out": ("Çıkış", "Sign out"),
-    "auth.failed": ("Kullanıcı kodu veya şifre hatalı.", "Wrong user code or password."),
+    # One text for a wrong password, an unknown code and a locked one: it tells none apart.
+    "auth.failed": (
+        "Kullanıcı kodu veya şifre hatalı (ya da hatalı denemeler nedeniyle hesap geçici "
+        "olarak kilitli).",
+        "Wrong user code or password (or the account is temporarily locked after failed attempts).",
+    ),
     "auth.throttled": (
         "Çok fazla hatalı deneme. {seconds} saniye sonra tekrar deneyin.",
         "Too many failed attempts. Try again in {seconds} seconds.",
     ),
-    "auth.locked": (
-        "Hesabınız hatalı denemeler nedeniyle kilitlendi. Bilgi işlem biriminize başvurun.",
-        "Your account is locked after failed attempts. Contact your IT staff.",
+    "auth.password_change_required": (
+        "Önce geçici şifrenizi değiştirmeniz gerekiyor.",
+        "You must change your temporary password first.",
     ),
     "auth.disabled": (
         "Kullanıcınız pasif durumda. Bilgi işlem biriminize başvurun.",

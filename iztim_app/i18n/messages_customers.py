@@ -32,6 +32,35 @@ MESSAGES = {
         "Customer saved: customer no {number}.",
     ),
     "customer.none_found": ("Aramaya uyan müşteri yok.", "No customer matches the search."),
+    # customers list and customer page
+    "customer.list_title": ("Müşteri listesi", "Customer list"),
+    "customer.detail_title": ("Müşteri", "Customer"),
+    "customer.open": ("Müşteriyi aç", "Open customer"),
+    "customer.contact": ("İletişim bilgileri", "Contact details"),
+    "customer.identity": ("Kimlik bilgileri", "Identity"),
+    "customer.edit_contact": ("İletişim bilgilerini değiştir", "Change contact details"),
+    "customer.updated": (
+        "Müşteri {number} iletişim bilgileri kaydedildi.",
+        "Contact details of customer {number} saved.",
+    ),
+    "customer.portfolio": ("Portföy", "Portfolio"),
+    "customer.same_person": (
+        "Aynı kişi başka portföylerde",
+        "Same person in other portfolios",
+    ),
+    "customer.same_person_note": (
+        "Bu kimlik numarasıyla görebildiğiniz diğer müşteri kayıtları; teklifleri aşağıda"
+        " birlikte listelenir.",
+        "Other customer records with this ID number that you can see; their quotes are"
+        " listed together below.",
+    ),
+    "customer.quotes": ("Teklifleri", "Quotes"),
+    "customer.no_quotes": ("Bu müşterinin teklifi yok.", "This customer has no quotes."),
+    "customer.policies": ("Poliçeleri", "Policies"),
+    "customer.policies_coming": (
+        "Poliçeler bir sonraki sürümde burada listelenecek.",
+        "Policies will be listed here in the next release.",
+    ),
     # errors
     "customer.kind_invalid": (
         "Müşteri türü seçilmeli: Bireysel veya Kurumsal.",
@@ -72,11 +101,5 @@ MESSAGES = {
     "customer.duplicate": (
         "Bu kimlik numarasıyla kayıtlı müşteri var: müşteri no {number}.",
         "A customer with this ID number already exists: customer no {number}.",
-    ),
-    "customer.duplicate_elsewhere": (
-        "Bu kimlik numarasıyla başka bir kullanıcının kaydettiği bir müşteri var;"
-        " bilgileri gösterilemez. Lütfen bağlı olduğunuz şube ile görüşün.",
-        "A customer with this ID number was registered by another user;"
-        " its details cannot be shown. Please contact your branch.",
     ),
 }

@@ -8,13 +8,22 @@ MESSAGES = {
     "explain.step.tax": ("Vergi", "Tax"),
     "explain.step.gross": ("Brüt prim", "Gross premium"),
     "explain.rate": (
-        "Oran tablosu satır {row} (grup {group}; {keys}): {sum_insured} × ‰{rate} + {fixed} sabit",
-        "Rate table row {row} (group {group}; {keys}): {sum_insured} × {rate}‰ + {fixed} fixed",
+        "Oran tablosu satır {row} ({keys}): {sum_insured} × ‰{rate} + {fixed} sabit",
+        "Rate table row {row} ({keys}): {sum_insured} × {rate}‰ + {fixed} fixed",
     ),
     "explain.factor": (
-        "{factor}: {field} = {value} → satır {row} ({band}) × {multiplier}",
-        "{factor}: {field} = {value} → row {row} ({band}) × {multiplier}",
+        "{field}: {value} → satır {row} {band} × {multiplier}",
+        "{field}: {value} → row {row} {band} × {multiplier}",
     ),
+    "explain.factor_value": (
+        "{field}: {value} → satır {row} × {multiplier}",
+        "{field}: {value} → row {row} × {multiplier}",
+    ),
+    "explain.factor_any": (
+        "{field}: {value} → satır {row} (her değer) × {multiplier}",
+        "{field}: {value} → row {row} (any value) × {multiplier}",
+    ),
+    "explain.any": ("tümü", "any"),
     "explain.short_rate": (
         "{days} günlük süre: yıllık primin %{percent}'i",
         "{days}-day term: {percent}% of the annual premium",

@@ -17,8 +17,12 @@ MESSAGES = {
         "Teklif {number} gönderim kuyruğuna alındı; e-posta sunucusu tanımlanınca gönderilecek.",
         "Quote {number} is queued; it will be sent once a mail server is configured.",
     ),
+    "outbox.sending": (
+        "Teklif {number}, {email} adresine gönderiliyor…",
+        "Quote {number} is being sent to {email}…",
+    ),
     "outbox.failed": (
-        "Teklif {number} gönderilemedi: e-posta sunucusu yanıt vermedi. Kayıt kuyrukta tutuldu.",
-        "Quote {number} could not be sent: the mail server did not answer. It is kept in the outbox.",
+        "Teklif {number} gönderilemedi: e-posta sunucusu yanıt vermedi. Kayıt kuyrukta tutuldu; yeniden denenecek.",
+        "Quote {number} could not be sent: the mail server did not answer. It is kept in the outbox and will be tried again.",
     ),
 }

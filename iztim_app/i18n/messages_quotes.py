@@ -17,6 +17,11 @@ MESSAGES = {
     "quote.sum_insured": ("Sigorta bedeli", "Sum insured"),
     "quote.start": ("Başlangıç tarihi", "Start date"),
     "quote.end": ("Bitiş tarihi", "End date"),
+    "quote.term": ("Sigorta süresi", "Policy term"),
+    "quote.term_value": (
+        "{start} 12:00 – {end} 12:00 ({days} gün)",
+        "{start} 12:00 – {end} 12:00 ({days} days)",
+    ),
     "quote.net": ("Net prim", "Net premium"),
     "quote.gross": ("Brüt prim", "Gross premium"),
     "quote.status": ("Durum", "Status"),

@@ -31,6 +31,19 @@ MESSAGES = {
         "Tarife dosyasında {count} hata var; hiçbir şey değiştirilmedi:",
         "The tariff has {count} problems; nothing was changed:",
     ),
+    "tariffv.step_received": (
+        "{name} alındı; doğrulama başlıyor…",
+        "{name} received; validation is starting…",
+    ),
+    "tariffv.step_validating": (
+        "Her dosya ve satır denetleniyor…",
+        "Checking every file and line…",
+    ),
+    "tariffv.step_listing": ("Sürümler güncelleniyor…", "Updating the versions…"),
+    "tariffv.upload_busy": (
+        "Önceki yükleme hâlâ doğrulanıyor; bitince yeniden deneyin.",
+        "The previous upload is still being validated; try again when it is done.",
+    ),
     "tariffv.draft_created": (
         "Taslak sürüm {number} oluşturuldu. Fiyat deneyip etkinleştirebilirsiniz.",
         "Draft version {number} created. Try a price, then activate it.",

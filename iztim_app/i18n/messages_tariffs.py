@@ -235,6 +235,15 @@ MESSAGES = {
         '--set must be FIELD=VALUE: "{value}".',
     ),
     "pricing.set_twice": ('"{name}" alanı iki kez verildi.', 'Field "{name}" is given twice.'),
+    # ---- pricing: what messages call the standard fields and derived values
+    "field.sum_insured": ("Sigorta bedeli", "Sum insured"),
+    "field.start_date": ("Başlangıç tarihi", "Start date"),
+    "field.end_date": ("Bitiş tarihi", "End date"),
+    "field.cancel_date": ("Fesih tarihi", "Cancellation date"),
+    "field.premium": ("Net prim", "Net premium"),
+    "field.customer_group": ("Müşteri grubu", "Customer group"),
+    "field.age": ("Yaş", "Age"),
+    "field.vehicle_age": ("Araç yaşı", "Vehicle age"),
     # ---- pricing
     "pricing.error": ("Fiyatlama yapılamadı.", "The quote cannot be priced."),
     "pricing.unknown_line": (
@@ -300,12 +309,12 @@ MESSAGES = {
         "{line}: the term is {days} days; it can be at most {max} days.",
     ),
     "pricing.no_rate": (
-        "{line} branşında bu teklife uyan tarife satırı (rates.csv) yok: {values}.",
-        "Line {line} has no rate row (rates.csv) for this quote: {values}.",
+        "{line}: bu teklife uyan tarife satırı (rates.csv) yok: {values}.",
+        "{line}: no rate row (rates.csv) fits this quote: {values}.",
     ),
     "pricing.no_factor_row": (
-        '{line} branşında "{factor}" çarpanının {field} = {value} değerine uyan satırı yok.',
-        'Line {line}: factor "{factor}" has no row for {field} = {value}.',
+        '{line}: "{factor}" çarpanında {field} = {value} değerine uyan satır yok.',
+        '{line}: factor "{factor}" has no row for {field} = {value}.',
     ),
     # ---- refunds
     "refund.unknown_reason": (

@@ -16,6 +16,7 @@ from iztim_app.states.session import SessionState
 MENU = (
     ("/", "nav.home", None),
     ("/teklifler", "nav.quotes", "quote.view"),
+    ("/musteriler", "customer.title", "quote.view"),
     ("/policeler", "nav.policies", "policy.view"),
     ("/onay", "nav.approvals", "quote.approve"),
     ("/raporlar", "nav.reports", "report.view"),

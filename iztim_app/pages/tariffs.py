@@ -131,6 +131,27 @@ def _versions() -> rx.Component:
     )
 
 
+def _upload_progress() -> rx.Component:
+    """While the background check runs: how far it is and which step (read out politely)."""
+    return rx.cond(
+        S.uploading,
+        rx.vstack(
+            rx.progress(value=S.upload_progress, max=100, width="100%"),
+            rx.hstack(
+                rx.spinner(size="1"),
+                rx.text(S.upload_step, size="2"),
+                align="center",
+                spacing="2",
+            ),
+            aria_live="polite",
+            data_testid="upload-progress",
+            width="100%",
+            margin_top="8px",
+        ),
+        rx.fragment(),
+    )
+
+
 def _upload() -> rx.Component:
     return rx.card(
         rx.heading(T["tariffv.upload_title"], size="4", as_="h2"),
@@ -180,6 +201,7 @@ def _upload() -> rx.Component:
             loading=S.uploading,
             margin_top="10px",
         ),
+        _upload_progress(),
         rx.cond(
             S.problems.length() > 0,
             rx.el.ul(

@@ -4,7 +4,7 @@ import reflex as rx
 
 from iztim_app.core.organisation import services as offices
 from iztim_app.core.organisation.models import AgencyKind, OfficeKind
-from iztim_app.states.session import AppState
+from iztim_app.states.session import AppState, Outcome
 
 
 class OfficesState(AppState):
@@ -39,23 +39,24 @@ class OfficesState(AppState):
     @rx.event
     def load(self):
         self._fresh_screen()
-        ok, rows = self._call(offices.list_offices)
-        if ok:
-            self._show(rows)
+        self._act(offices.list_offices, then=self._show)
+
+    def _created(self, _office) -> Outcome:  # noqa: ANN001
+        self.form_key += 1
+        found = self._call(offices.list_offices)
+        self._show(found.value if found.ok else [])
+        return found
 
     @rx.event
     def create(self, form: dict):
         parent = str(form.get("parent_id", "") or "")
-        ok, _ = self._call(
+        self._act(
             offices.create_office,
             code=str(form.get("code", "")),
             name=str(form.get("name", "")),
             kind=str(form.get("kind", "")),
             parent_id=int(parent) if parent.isdigit() else None,
             agency_kind=str(form.get("agency_kind", "")) or None,
+            then=self._created,
+            done="admin.office_created",
         )
-        if ok:
-            self.form_key += 1
-            _, rows = self._call(offices.list_offices)
-            self._show(rows or [])
-            self.message = self._text("admin.office_created")

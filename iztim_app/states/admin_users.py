@@ -10,7 +10,7 @@ from iztim_app.core.organisation import services as offices
 from iztim_app.core.paging import Page
 from iztim_app.core.users import services as users
 from iztim_app.core.users.permissions import PERMISSIONS, ROLES, Scope
-from iztim_app.states.session import AppState, PagedList
+from iztim_app.states.session import AppState, Outcome, PagedList
 
 PAGE_SIZE = 20
 
@@ -103,10 +103,16 @@ class UsersState(PagedList, AppState):
         ]
         self.detail_key += 1
 
-    def _fetch(self) -> None:
-        ok, result = self._call(users.list_users, self.search, self.page, PAGE_SIZE)
-        if ok:
-            self._show_page(result)
+    def _fetch(self) -> Outcome:
+        found = self._call(users.list_users, self.search, self.page, PAGE_SIZE)
+        if found.ok:
+            self._show_page(found.value)
+        return found
+
+    def _show_detail_and_list(self, detail: users.UserDetail) -> Outcome:
+        """After a change that the list shows too (name, office, role, status)."""
+        self._show_detail(detail)
+        return self._fetch()
 
     def _selected_id(self) -> int:
         return int(self.selected.get("id", "0") or 0)
@@ -121,15 +127,13 @@ class UsersState(PagedList, AppState):
             self._fill_options(db, actor)
             return users.list_users(db, actor, self.search, self.page, PAGE_SIZE)
 
-        ok, result = self._call(_load)
-        if ok:
-            self._show_page(result)
+        self._act(_load, then=self._show_page)
 
     @rx.event
     def do_search(self, form: dict):
         self.search = str(form.get("search", ""))[:100]
         self.page = 1
-        self._fetch()
+        self._report(self._fetch())
 
     @rx.event
     def toggle_create(self):
@@ -139,7 +143,7 @@ class UsersState(PagedList, AppState):
 
     @rx.event
     def create(self, form: dict):
-        ok, detail = self._call(
+        self._act(
             users.create_user,
             code=str(form.get("code", "")),
             name=str(form.get("name", "")),
@@ -148,22 +152,20 @@ class UsersState(PagedList, AppState):
             password=str(form.get("password", "")),
             email=str(form.get("email", "")),
             lang=str(form.get("lang", "tr")),
+            then=self._created,
+            done="admin.user_created",
         )
-        if ok:
-            self.show_create = False
-            self.create_key += 1
-            self._show_detail(detail)
-            self.message = self._text("admin.user_created")
-            self._fetch()
-            self.message = self._text("admin.user_created")
+
+    def _created(self, detail: users.UserDetail) -> Outcome:
+        self.show_create = False
+        self.create_key += 1
+        return self._show_detail_and_list(detail)
 
     @rx.event
     def open_user(self, user_id: str):
         self.show_create = False
         self.temporary_password = ""
-        ok, detail = self._call(users.get_user, user_id)
-        if ok:
-            self._show_detail(detail)
+        self._act(users.get_user, user_id, then=self._show_detail)
 
     @rx.event
     def close_user(self):
@@ -171,7 +173,7 @@ class UsersState(PagedList, AppState):
 
     @rx.event
     def save_user(self, form: dict):
-        ok, detail = self._call(
+        self._act(
             users.update_user,
             self._selected_id(),
             name=str(form.get("name", "")),
@@ -179,71 +181,78 @@ class UsersState(PagedList, AppState):
             office_id=form.get("office_id", ""),
             view_scope=str(form.get("view_scope", "")),
             lang=str(form.get("lang", "tr")),
+            then=self._show_detail_and_list,
+            done="common.saved",
         )
-        if ok:
-            self._show_detail(detail)
-            self._fetch()
-            self.message = self._text("common.saved")
 
     @rx.event
     def save_permissions(self, form: dict):
         granted = [
             key[len("perm:") :] for key, value in form.items() if key.startswith("perm:") and value
         ]
-        ok, detail = self._call(users.set_permissions, self._selected_id(), granted)
-        if ok:
-            self._show_detail(detail)
-            self.message = self._text("common.saved")
+        self._act(
+            users.set_permissions,
+            self._selected_id(),
+            granted,
+            then=self._show_detail,
+            done="common.saved",
+        )
 
     @rx.event
     def apply_role(self, form: dict):
-        ok, detail = self._call(users.apply_role, self._selected_id(), str(form.get("role", "")))
-        if ok:
-            self._show_detail(detail)
-            self._fetch()
-            self.message = self._text("common.saved")
+        self._act(
+            users.apply_role,
+            self._selected_id(),
+            str(form.get("role", "")),
+            then=self._show_detail_and_list,
+            done="common.saved",
+        )
 
     @rx.event
     def set_limit(self, form: dict):
-        ok, detail = self._call(
+        self._act(
             users.set_limit,
             self._selected_id(),
             str(form.get("line_code", "")),
             str(form.get("quote_limit", "")),
             str(form.get("policy_limit", "")),
+            then=self._show_detail,
+            done="common.saved",
         )
-        if ok:
-            self._show_detail(detail)
-            self.message = self._text("common.saved")
 
     @rx.event
     def remove_limit(self, line_code: str):
-        ok, detail = self._call(users.remove_limit, self._selected_id(), str(line_code))
-        if ok:
-            self._show_detail(detail)
-            self.message = self._text("common.saved")
+        self._act(
+            users.remove_limit,
+            self._selected_id(),
+            str(line_code),
+            then=self._show_detail,
+            done="common.saved",
+        )
 
     @rx.event
     def toggle_active(self):
-        ok, detail = self._call(
-            users.set_active, self._selected_id(), not bool(self.selected.get("active"))
+        self._act(
+            users.set_active,
+            self._selected_id(),
+            not bool(self.selected.get("active")),
+            then=self._show_detail_and_list,
+            done="common.saved",
         )
-        if ok:
-            self._show_detail(detail)
-            self._fetch()
-            self.message = self._text("common.saved")
 
     @rx.event
     def unlock(self):
-        ok, detail = self._call(users.unlock, self._selected_id())
-        if ok:
-            self._show_detail(detail)
-            self._fetch()
-            self.message = self._text("common.saved")
+        self._act(
+            users.unlock,
+            self._selected_id(),
+            then=self._show_detail_and_list,
+            done="common.saved",
+        )
 
     @rx.event
     def reset_password(self):
-        ok, temporary = self._call(users.reset_password, self._selected_id())
-        if ok:
-            # Shown once to the IT user who asked; never logged or stored in clear.
-            self.temporary_password = self._text("admin.temporary_password", password=temporary)
+        self._act(users.reset_password, self._selected_id(), then=self._show_temporary)
+
+    def _show_temporary(self, temporary: str) -> None:
+        # Shown once to the IT user who asked; never logged or stored in clear.
+        self.temporary_password = self._text("admin.temporary_password", password=temporary)

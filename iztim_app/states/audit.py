@@ -6,8 +6,8 @@ import reflex as rx
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
-from iztim_app.states.form_dates import form_date
-from iztim_app.states.session import AppState, PagedList
+from iztim_app.core.dates import parse_date
+from iztim_app.states.session import AppState, Outcome, PagedList
 
 PAGE_SIZE = 25
 
@@ -20,13 +20,13 @@ class AuditState(PagedList, AppState):
     filters: dict[str, str] = {}
     rows: list[dict[str, str]] = []
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> Outcome:
         f = self.filters
 
         def _list(db, actor):  # noqa: ANN001
             flt = audit_log.AuditFilter(
-                date_from=form_date(f.get("date_from"), "date_from"),
-                date_to=form_date(f.get("date_to"), "date_to"),
+                date_from=parse_date(f.get("date_from"), "date_from", required=False),
+                date_to=parse_date(f.get("date_to"), "date_to", required=False),
                 actor_code=f.get("actor_code", ""),
                 action=f.get("action", ""),
                 entity_type=f.get("entity_type", ""),
@@ -34,9 +34,10 @@ class AuditState(PagedList, AppState):
             )
             return audit_log.list_events(db, actor, flt, self.page, PAGE_SIZE)
 
-        ok, result = self._call(_list)
-        if not ok:
-            return
+        found = self._call(_list)
+        if not found.ok:
+            return found
+        result = found.value
         self.rows = [
             {
                 "at": clock.format_date(r.at),
@@ -49,15 +50,16 @@ class AuditState(PagedList, AppState):
             for r in result.rows
         ]
         self.page, self.pages, self.total = result.page, result.pages, result.total
+        return found
 
     @rx.event
     def load(self):
         self._fresh_screen()
-        self._fetch()
+        self._report(self._fetch())
 
     @rx.event
     def apply(self, form: dict):
         keys = ("date_from", "date_to", "actor_code", "action", "entity_type", "entity_id")
         self.filters = {k: str(form.get(k, ""))[:64] for k in keys}
         self.page = 1
-        self._fetch()
+        self._report(self._fetch())

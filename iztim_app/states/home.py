@@ -24,9 +24,9 @@ class HomeState(AppState):
             summary = quotes.work_summary(db, actor) if any(map(actor.can, readers)) else None
             return actor, known_lines(db), summary
 
-        ok, found = self._call(_read)
-        if not ok:
-            return
+        self._act(_read, then=self._show)
+
+    def _show(self, found) -> None:  # noqa: ANN001
         actor, lines, summary = found
         if summary is not None:
             self.work = {

@@ -11,13 +11,15 @@ class PasswordState(AppState):
 
     @rx.event
     def change(self, form: dict):
-        ok, _ = self._call(
+        self._act(
             auth.change_password,
             str(form.get("current", "")),
             str(form.get("new", "")),
             str(form.get("repeat", "")),
+            then=self._changed,
+            done="password.changed",
         )
-        if ok:
-            self.must_change_password = False
-            self.message = self._text("password.changed")
-            self.form_key += 1
+
+    def _changed(self, _) -> None:  # noqa: ANN001
+        self.must_change_password = False
+        self.form_key += 1

@@ -15,7 +15,8 @@ from iztim_app.core.money import format_number, format_try
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.explain import explain
-from iztim_app.states.session import AppState
+from iztim_app.core.tariffs.labels import LineLabels, number_text
+from iztim_app.states.session import AppState, Outcome
 
 PREVIEW_FIELDS = ("line", "customer", "sum_insured", "start_date", "end_date")
 
@@ -42,6 +43,8 @@ class QuoteFormState(AppState):
     needs_approval: bool = False
     revising: str = ""
     saving: bool = False
+    # The tariff's names for the codes on this screen (LineLabels.data), kept on the server.
+    _labels: dict[str, Any] = {}
 
     # ------------------------------------------------------------ helpers
 
@@ -55,7 +58,7 @@ class QuoteFormState(AppState):
                 "type": f.type,
                 "required": "1" if f.required else "",
                 "help": (f.help_en if lang == "en" else f.help_tr) or "",
-                "bounds": _bounds(f.min, f.max),
+                "bounds": _bounds(f.min, f.max, f.type),
             }
             for f in line.fields
         ]
@@ -65,19 +68,19 @@ class QuoteFormState(AppState):
             if f.type == "choice"
         }
         self.values = {f.name: self.values.get(f.name, "") for f in line.fields}
+        self._labels = LineLabels.of(tariff, code, lang).data
 
-    def _preview(self) -> None:
+    def _preview(self) -> Outcome | None:
+        """Prices what is filled in so far; `None` when there is not enough to price yet."""
         self.price_rows, self.worksheet = [], []
         if not (
             self.line_code and self.customer.get("id") and self.sum_insured and self.start_date
         ):
-            return
-        ok, result = self._call(quotes.preview, self._input())
-        if not ok:
-            # While the user is still filling in, the message belongs beside the field only.
-            if self.field_errors:
-                self.error = ""
-            return
+            return None
+        found = self._call(quotes.preview, self._input()).quietly()
+        if not found.ok:
+            return found
+        result = found.value
         self.price_rows = [
             {"label": self._text("quote.net"), "amount": format_try(result.net_premium)}
         ]
@@ -87,8 +90,12 @@ class QuoteFormState(AppState):
         self.price_rows.append(
             {"label": self._text("quote.gross"), "amount": format_try(result.gross_premium)}
         )
-        self.worksheet = explain(result.worksheet, self.lang_pref)
+        self.worksheet = explain(result.worksheet, self.lang_pref, self._names())
         self.needs_approval = result.needs_approval
+        return found
+
+    def _names(self) -> LineLabels:
+        return LineLabels(self.lang_pref, self._labels)
 
     def _input(self) -> quotes.QuoteInput:
         return quotes.QuoteInput(
@@ -106,7 +113,7 @@ class QuoteFormState(AppState):
             "number": str(c.number),
             "name": c.name,
             "national_id": c.national_id_display,
-            "group": c.customer_group,
+            "group": self._names().group(c.customer_group),
             "kind": self._text(f"kind.{c.kind}"),
         }
 
@@ -116,7 +123,6 @@ class QuoteFormState(AppState):
     def load(self):
         self._fresh_screen()
         self.revising = str(self.router.url.query_parameters.get("revize", ""))[:20]
-        lang = self.lang_pref
         revising = self.revising
 
         def _setup(db, actor):  # noqa: ANN001
@@ -128,13 +134,20 @@ class QuoteFormState(AppState):
             )
             return tariff, view, customer
 
-        ok, found = self._call(_setup)
-        if not ok:
-            return
+        self._act(_setup, then=self._set_up, done=self._revising_text)
+
+    def _revising_text(self, found) -> str | None:  # noqa: ANN001
+        view = found[1]
+        return self._text("quote.revising", number=view.number) if view is not None else None
+
+    def _set_up(self, found) -> Outcome | None:  # noqa: ANN001
         tariff, view, customer = found
+        lang = self.lang_pref
+        priced = None
         self.start_date = clock.today().isoformat()
         self.line_options = [[code, lt.line.name(lang)] for code, lt in tariff.lines.items()]
         self.group_options = [[code, g.name(lang)] for code, g in tariff.customer_groups.items()]
+        self._labels = LineLabels.of(tariff, None, lang).data
         if view is not None:
             self.line_code = view.line_code
             self.values = {k: str(v) for k, v in view.values.items()}
@@ -143,62 +156,69 @@ class QuoteFormState(AppState):
             self.start_date = view.start_date.isoformat()
             self.end_date = view.end_date.isoformat()
             self.customer = self._customer_dict(customer)
-            self.message = self._text("quote.revising", number=view.number)
-            self._preview()
-            self.message = self._text("quote.revising", number=view.number)
+            priced = self._preview()
         self.form_key += 1
+        return priced
 
     @rx.event
     def choose_line(self, code: str):
         code = str(code)
-        ok, tariff = self._call(lambda db, actor: versions.tariff_in_force(db)[1])
-        if not ok or code not in tariff.lines:
+        found = self._call(lambda db, actor: versions.tariff_in_force(db)[1])
+        if not found.ok or code not in found.value.lines:
             self.line_code, self.fields, self.choices, self.values = "", [], {}, {}
+            self._report(found)
             return
         self.line_code = code
         self.values = {}
-        self._line_form(tariff, code)
+        self._line_form(found.value, code)
         self.form_key += 1
-        self._preview()
+        self._report(found, self._preview())
 
     @rx.event
     def set_value(self, name: str, value: str):
         name = str(name)
         if name in self.values:
             self.values = {**self.values, name: str(value)[:200]}
-            self._preview()
+            self._report(self._preview())
 
     @rx.event
     def set_sum_insured(self, value: str):
         self.sum_insured = str(value)[:30]
-        self._preview()
+        self._report(self._preview())
 
     @rx.event
     def set_start(self, value: str):
         self.start_date = str(value)[:10]
-        self._preview()
+        self._report(self._preview())
 
     @rx.event
     def set_end(self, value: str):
         self.end_date = str(value)[:10]
-        self._preview()
+        self._report(self._preview())
 
     @rx.event
     def search_customers(self, form: dict):
         term = str(form.get("customer_search", ""))[:100]
-        ok, page = self._call(customers.find_customers, term, 1, 10)
-        if ok:
-            self.customer_results = [self._customer_dict(c) for c in page.rows]
-            if not self.customer_results:
-                self.message = self._text("common.no_rows")
+        self._act(
+            customers.find_customers,
+            term,
+            1,
+            10,
+            then=self._show_results,
+            done=lambda page: None if page.rows else self._text("common.no_rows"),
+        )
+
+    def _show_results(self, page) -> None:  # noqa: ANN001
+        self.customer_results = [self._customer_dict(c) for c in page.rows]
 
     @rx.event
     def pick_customer(self, customer_id: str):
-        ok, c = self._call(customers.get_customer, customer_id=str(customer_id))
-        if ok:
-            self.customer = self._customer_dict(c)
-            self.customer_results = []
-            self._preview()
+        self._act(customers.get_customer, customer_id=str(customer_id), then=self._picked)
+
+    def _picked(self, c) -> Outcome | None:  # noqa: ANN001
+        self.customer = self._customer_dict(c)
+        self.customer_results = []
+        return self._preview()
 
     @rx.event
     def toggle_new_customer(self):
@@ -206,7 +226,7 @@ class QuoteFormState(AppState):
 
     @rx.event
     def create_customer(self, form: dict):
-        ok, c = self._call(
+        self._act(
             customers.create_customer,
             kind=str(form.get("kind", "")),
             national_id=str(form.get("national_id", "")),
@@ -216,23 +236,26 @@ class QuoteFormState(AppState):
             address=str(form.get("address", "")),
             phone=str(form.get("phone", "")),
             email=str(form.get("email", "")),
+            then=self._customer_created,
         )
-        if ok:
-            self.customer = self._customer_dict(c)
-            self.show_new_customer = False
-            self.new_customer_key += 1
-            self._preview()
+
+    def _customer_created(self, c) -> Outcome | None:  # noqa: ANN001
+        self.customer = self._customer_dict(c)
+        self.show_new_customer = False
+        self.new_customer_key += 1
+        return self._preview()
 
     @rx.event
     def save(self):
-        ok, view = self._call(quotes.save_quote, self._input(), revises=self.revising or None)
-        if ok:
-            return rx.redirect(f"/teklifler/detay?no={view.number}&kaydedildi=1")
+        saved = self._act(quotes.save_quote, self._input(), revises=self.revising or None)
+        if saved.ok:
+            return rx.redirect(f"/teklifler/detay?no={saved.value.number}&kaydedildi=1")
 
 
-def _bounds(low, high) -> str:  # noqa: ANN001
+def _bounds(low, high, kind: str) -> str:  # noqa: ANN001
+    """`1990 – 2027` for a model year: numbers print by the field's type, never like money."""
     if low is None and high is None:
         return ""
-    low_text = "" if low is None else format_number(low, 0)
-    high_text = "" if high is None else format_number(high, 0)
+    low_text = "" if low is None else number_text(low, kind)
+    high_text = "" if high is None else number_text(high, kind)
     return f"{low_text} – {high_text}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from iztim_app.core.dates import parse_date
 from iztim_app.core.lines import known_lines
 from iztim_app.core.quotes import services as quotes
-from iztim_app.states.form_dates import form_date
 from iztim_app.states.quote_views import row_dict
-from iztim_app.states.session import AppState, PagedList
+from iztim_app.states.session import AppState, Outcome, PagedList
 
 PAGE_SIZE = 20
 STATUSES = ("awaiting_approval", "approved", "rejected", "superseded", "expired")
@@ -20,7 +20,7 @@ class QuoteListState(PagedList, AppState):
     line_options: list[list[str]] = []
     status_options: list[list[str]] = []
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> Outcome:
         f = self.filters
         lang = self.lang_pref
 
@@ -31,16 +31,16 @@ class QuoteListState(PagedList, AppState):
                 customer=f.get("customer", ""),
                 line_code=f.get("line_code", ""),
                 status=f.get("status", ""),
-                date_from=form_date(f.get("date_from"), "date_from"),
-                date_to=form_date(f.get("date_to"), "date_to"),
+                date_from=parse_date(f.get("date_from"), "date_from", required=False),
+                date_to=parse_date(f.get("date_to"), "date_to", required=False),
                 prepared_by=f.get("prepared_by", ""),
             )
             return names, quotes.list_quotes(db, actor, flt, self.page, PAGE_SIZE)
 
-        ok, found = self._call(_list)
-        if not ok:
-            return
-        names, result = found
+        found = self._call(_list)
+        if not found.ok:
+            return found
+        names, result = found.value
         self.line_options = [["", self._text("quote.filter_all")]] + [
             [c, n] for c, n in names.items()
         ]
@@ -49,6 +49,7 @@ class QuoteListState(PagedList, AppState):
         ]
         self.rows = [row_dict(r, lang, names) for r in result.rows]
         self.page, self.pages, self.total = result.page, result.pages, result.total
+        return found
 
     @rx.event
     def load(self):
@@ -57,11 +58,11 @@ class QuoteListState(PagedList, AppState):
         status = str(self.router.url.query_parameters.get("durum", ""))
         if status in STATUSES:
             self.filters = {"status": status}
-        self._fetch()
+        self._report(self._fetch())
 
     @rx.event
     def apply(self, form: dict):
         keys = ("number", "customer", "line_code", "status", "date_from", "date_to", "prepared_by")
         self.filters = {k: str(form.get(k, ""))[:64] for k in keys}
         self.page = 1
-        self._fetch()
+        self._report(self._fetch())

@@ -8,11 +8,11 @@ from decimal import Decimal
 import reflex as rx
 
 from iztim_app.core import clock
+from iztim_app.core.dates import parse_date
 from iztim_app.core.lines import known_lines
 from iztim_app.core.money import ZERO, format_number, format_try
 from iztim_app.core.quotes import services as quotes
-from iztim_app.states.form_dates import form_date
-from iztim_app.states.session import AppState
+from iztim_app.states.session import AppState, Outcome
 
 
 def _rate(part: int, whole: int) -> str:
@@ -29,7 +29,7 @@ class QuoteStatsState(AppState):
     chart: list[dict[str, str | int]] = []
     totals: dict[str, str] = {}
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> Outcome:
         lang = self.lang_pref
         start, end = self.date_from, self.date_to
 
@@ -38,16 +38,16 @@ class QuoteStatsState(AppState):
             rows = quotes.statistics(
                 db,
                 actor,
-                form_date(start, "date_from"),
-                form_date(end, "date_to"),
+                parse_date(start, "date_from", required=False),
+                parse_date(end, "date_to", required=False),
             )
             return names, rows
 
-        ok, found = self._call(_stats)
-        if not ok:
+        found = self._call(_stats)
+        if not found.ok:
             self.rows, self.chart, self.totals = [], [], {}
-            return
-        names, rows = found
+            return found
+        names, rows = found.value
         self.rows = [
             {
                 "line": names.get(r.line_code, r.line_code),
@@ -80,6 +80,7 @@ class QuoteStatsState(AppState):
             "net": format_try(sum((r.net_premium for r in rows), ZERO)),
             "gross": format_try(sum((r.gross_premium for r in rows), ZERO)),
         }
+        return found
 
     @rx.event
     def load(self):
@@ -87,10 +88,10 @@ class QuoteStatsState(AppState):
         today = clock.today()
         self.date_from = (today - timedelta(days=365)).isoformat()
         self.date_to = today.isoformat()
-        self._fetch()
+        self._report(self._fetch())
 
     @rx.event
     def apply(self, form: dict):
         self.date_from = str(form.get("date_from", ""))[:10]
         self.date_to = str(form.get("date_to", ""))[:10]
-        self._fetch()
+        self._report(self._fetch())

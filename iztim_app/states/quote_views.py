@@ -7,6 +7,7 @@ from iztim_app.core import clock
 from iztim_app.core.money import format_try
 from iztim_app.core.quotes.services import QuoteRow, QuoteView
 from iztim_app.core.tariffs.explain import explain
+from iztim_app.core.tariffs.labels import LineLabels
 
 STATUS_COLORS = {
     "approved": "green",
@@ -50,7 +51,7 @@ def view_dict(
         "customer_email": view.customer_email,
         "customer_group": (group_names or {}).get(view.customer_group, view.customer_group),
         "sum_insured": format_try(view.sum_insured),
-        "period": f"{clock.format_date(view.start_date)} – {clock.format_date(view.end_date)}",
+        "period": term_text(view, lang),
         "net": format_try(view.net_premium),
         "gross": format_try(view.gross_premium),
         "status": view.status,
@@ -74,5 +75,19 @@ def taxes_rows(view: QuoteView) -> list[dict[str, str]]:
     return [{"code": code, "amount": format_try(amount)} for code, amount in view.taxes.items()]
 
 
-def worksheet_rows(steps: list[dict], lang: str) -> list[dict[str, str]]:
-    return explain(steps, lang)
+def worksheet_rows(
+    steps: list[dict], lang: str, labels: LineLabels | None = None
+) -> list[dict[str, str]]:
+    return explain(steps, lang, labels)
+
+
+def term_text(view: QuoteView, lang: str) -> str:
+    """The insurance term, noon to noon as the policy runs: `01.12.2026 12:00 – 01.12.2027
+    12:00 (365 gün)`."""
+    return i18n.translate(
+        "quote.term_value",
+        lang,
+        start=clock.format_date(view.start_date),
+        end=clock.format_date(view.end_date),
+        days=(view.end_date - view.start_date).days,
+    )

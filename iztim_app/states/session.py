@@ -1,21 +1,27 @@
 """Who is signed in, in which language. Authentication is re-derived from the cookie
-token and the database on every event, so it survives reconnects and worker changes."""
+token and the database on every event, so it survives reconnects and worker changes.
+
+The token is in an HttpOnly cookie that only the routes in `session_routes` set: the
+state reads it from the Cookie header of the socket's handshake and never holds it."""
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import reflex as rx
 
-from iztim_app import i18n
+from iztim_app import i18n, session_routes
 from iztim_app.core.auth import services as auth
 from iztim_app.core.db import session_scope
-from iztim_app.core.demo import DEMO_PASSWORD, DEMO_SIGN_INS
 from iztim_app.core.errors import DomainError, ValidationFailed
 from iztim_app.core.settings import settings
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
+from iztim_app.demo import DEMO_PASSWORD, DEMO_SIGN_INS
 
 
 def reset_keeping_form_keys(state: rx.State) -> None:
@@ -33,12 +39,18 @@ def reset_keeping_form_keys(state: rx.State) -> None:
         setattr(s, name, value + 1)
 
 
+def _go(path: str, query: dict[str, str] | None = None) -> rx.event.EventSpec:
+    """A full page load (not client-side routing): the HTTP routes must see the request,
+    and the next socket handshake carries the new cookie."""
+    url = path + ("?" + urllib.parse.urlencode(query) if query else "")
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
 class SignedOut(Exception):
     """The token no longer opens a session (signed out, idle, disabled)."""
 
 
 class SessionState(rx.State):
-    token: str = rx.Cookie("", name="iztim_session", same_site="strict", path="/")
     lang_pref: str = rx.LocalStorage("tr", name="iztim_lang", sync=True)
 
     checked: bool = False
@@ -71,6 +83,11 @@ class SessionState(rx.State):
 
     # ------------------------------------------------------------ helpers (not events)
 
+    def _token(self) -> str:
+        """The session token from the socket handshake's Cookie header (HttpOnly: set by
+        `session_routes`, never by this state nor readable by the page's scripts)."""
+        return session_routes.token_from_cookie_header(self.router.headers.cookie)
+
     def _text(self, key: str, **params: Any) -> str:
         return i18n.translate(key, self.lang_pref, **params)
 
@@ -94,15 +111,18 @@ class SessionState(rx.State):
     def _forget_screens(self) -> None:
         """Every screen state of this tab back to its defaults. The server keeps a tab's
         screens and sends all of them whenever the page is (re)loaded: the next user of a
-        shared tab must not receive what the previous one had open."""
-        for substate in list(self.substates.values()):
+        shared tab must not receive what the previous one had open. Called from any
+        screen's state, it starts from the session state, so every screen is forgotten."""
+        session: rx.State = self
+        while type(session) is not SessionState and session.parent_state is not None:
+            session = session.parent_state
+        for substate in list(session.substates.values()):
             reset_keeping_form_keys(substate)
 
     def _signed_out(self, expired: bool = True) -> None:
         was_signed_in = self.signed_in
         self._forget_screens()
         self._apply_actor(None)
-        self.token = ""
         if expired and was_signed_in:
             self.sign_in_error = self._text("auth.session_ended")
 
@@ -112,8 +132,8 @@ class SessionState(rx.State):
     def check_session(self):
         """on_load of every page: who is this tab, if anyone."""
         with session_scope() as db:
-            actor = auth.resolve_session(db, self.token)
-            must_change = auth.must_change_password(db, actor) if actor else False
+            actor = auth.resolve_session(db, self._token())
+            must_change = actor.password_change_pending if actor else False
         if actor is None:
             self._signed_out(expired=self.signed_in)
         else:
@@ -123,29 +143,35 @@ class SessionState(rx.State):
 
     @rx.event
     def sign_in(self, form: dict):
+        """Checks the password and opens the session, then sends the browser to the route
+        that sets the HttpOnly cookie and comes back to this page (reloaded, with data)."""
         code = str(form.get("user_code", ""))[:64]
         password = str(form.get("password", ""))[:256]
         self.sign_in_error = ""
         try:
             with session_scope() as db:
-                result = auth.sign_in(db, code, password)
+                result = auth.sign_in(db, code, password, source=self.router.session.client_ip)
         except DomainError as exc:
             self.sign_in_error = i18n.error_text(exc, self.lang_pref)
             return
         self._forget_screens()
-        self.token = result.token
-        self._apply_actor(result.actor, result.must_change_password)
         self.lang_pref = result.actor.lang
-        # Reload the page the user asked for, now with data (its on_load runs again).
-        return rx.redirect(self.router.url.path or "/")
+        here = self.router.url.path or "/"
+        if self.router.url.query:
+            here += "?" + self.router.url.query
+        return _go(
+            session_routes.SESSION_ROUTE,
+            {"code": result.handoff, "next": session_routes.safe_next(here)},
+        )
 
     @rx.event
     def sign_out(self):
+        """Ends the session here, then the cookie route clears the cookie."""
         with session_scope() as db:
-            auth.sign_out(db, self.token)
+            auth.sign_out(db, self._token())
         self._signed_out(expired=False)
         self.sign_in_error = ""
-        return rx.redirect("/")
+        return _go(session_routes.SIGNED_OUT_ROUTE)
 
     @rx.event
     def set_language(self, lang: str):
@@ -153,15 +179,56 @@ class SessionState(rx.State):
         self.lang_pref = lang
         if self.signed_in:
             with session_scope() as db:
-                actor = auth.resolve_session(db, self.token)
-                if actor is not None:
+                actor = auth.resolve_session(db, self._token())
+                if actor is not None and not actor.password_change_pending:
                     users.set_own_language(db, actor, lang)
         # Screens hold texts made on load; reloading shows them all in the new language.
         return rx.call_script("window.location.reload()")
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What running one service gave: its value, or why it was refused in the user's words.
+    Plain data: making one changes nothing on the screen (`AppState._report` does that)."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+    field: str = ""
+    signed_out: bool = False
+    beside_field_only: bool = False  # a refusal naming a field is shown beside it only
+
+    def quietly(self) -> Outcome:
+        """While the user is still filling in, a field's message belongs beside the field."""
+        return replace(self, beside_field_only=True)
+
+
+Done = str | Callable[[Any], str | None] | None
+
+
+def run_as(
+    token: str, lang: str, service: Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> Outcome:
+    """Runs `service(db, actor, …)` as the user behind `token`, our errors mapped to the
+    outcome in `lang`. Plain (no state): background events call it outside the state lock."""
+    try:
+        with session_scope() as db:
+            actor = auth.resolve_session(db, token)
+            if actor is None:
+                return Outcome(False, signed_out=True)
+            return Outcome(True, service(db, actor, *args, **kwargs))
+    except ValidationFailed as exc:
+        return Outcome(False, error=i18n.error_text(exc, lang), field=exc.field or "")
+    except DomainError as exc:
+        return Outcome(False, error=i18n.error_text(exc, lang))
+
+
 class AppState(SessionState):
-    """Base of every screen's state: runs one service as the signed-in user."""
+    """Base of every screen's state: runs one service as the signed-in user.
+
+    Helpers that read or show data (`_call`, `_fetch`, `_show…`) never touch the messages;
+    every handler ends in one `_report` (or `_act`, which runs, follows up and reports), the
+    one place that decides what the screen says after an action."""
 
     error: str = ""
     field_errors: dict[str, str] = {}
@@ -177,25 +244,53 @@ class AppState(SessionState):
         self.message = ""
         self.field_errors = {}
 
-    def _call(self, service: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-        """Re-checks the session, runs `service(db, actor, …)`, maps our errors to messages."""
+    def _call(self, service: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
+        """Re-checks the session and runs `service(db, actor, …)`; our errors become the
+        outcome. Changes nothing on the screen."""
+        return run_as(self._token(), self.lang_pref, service, *args, **kwargs)
+
+    def _report(
+        self, outcome: Outcome | None, followed: Outcome | None = None, done: Done = None
+    ) -> None:
+        """What the screen says after an action, in one fixed order: a lost session signs
+        the tab out; else the action's refusal (beside its field too), else the follow-up's
+        refusal (e.g. a reload), and on success the `done` message (a catalogue key, or a
+        function of the action's value giving the text). `None`: nothing ran, nothing said."""
+        if outcome is None:
+            return
         self._clear_messages()
-        try:
-            with session_scope() as db:
-                actor = auth.resolve_session(db, self.token)
-                if actor is None:
-                    raise SignedOut()
-                return True, service(db, actor, *args, **kwargs)
-        except SignedOut:
+        if outcome.signed_out or (followed is not None and followed.signed_out):
             self._signed_out()
-        except ValidationFailed as exc:
-            text = i18n.error_text(exc, self.lang_pref)
-            self.error = text
-            if exc.field:
-                self.field_errors = {exc.field: text}
-        except DomainError as exc:
-            self.error = i18n.error_text(exc, self.lang_pref)
-        return False, None
+            return
+        refused = outcome if not outcome.ok else followed
+        if refused is not None and not refused.ok:
+            if refused.field:
+                self.field_errors = {refused.field: refused.error}
+            if not (refused.field and refused.beside_field_only):
+                self.error = refused.error
+        if outcome.ok and done is not None:
+            self.message = (done(outcome.value) if callable(done) else self._text(done)) or ""
+
+    def _act(
+        self,
+        service: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], Outcome | None] | None = None,
+        done: Done = None,
+        then_after_refusal: bool = False,
+        **kwargs: Any,
+    ) -> Outcome:
+        """Runs the service, then `then(value)` (show the result, reload; it may return the
+        reload's outcome) on success — or after a refusal too, with `None`, when asked
+        (e.g. a quote someone else decided meanwhile is shown as it now is) — and reports.
+        `then`, `done` and `then_after_refusal` are `_act`'s own; other keywords go to the
+        service."""
+        outcome = self._call(service, *args, **kwargs)
+        followed = None
+        if then is not None and not outcome.signed_out and (outcome.ok or then_after_refusal):
+            followed = then(outcome.value if outcome.ok else None)
+        self._report(outcome, followed, done)
+        return outcome
 
 
 class PagedList(rx.State, mixin=True):
@@ -213,17 +308,18 @@ class PagedList(rx.State, mixin=True):
     def total_text(self) -> str:
         return i18n.translate("common.total_rows", self.lang_pref, count=self.total)
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> Outcome | None:
+        """Shows the current page and returns how reading it went; says nothing itself."""
         raise NotImplementedError
 
     @rx.event
     def next_page(self):
         if self.page < self.pages:
             self.page += 1
-            self._fetch()
+            self._report(self._fetch())
 
     @rx.event
     def prev_page(self):
         if self.page > 1:
             self.page -= 1
-            self._fetch()
+            self._report(self._fetch())

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import reflex as rx
 
 from iztim_app.core import clock
+from iztim_app.core.dates import check_order, parse_date
 from iztim_app.core.errors import ValidationFailed
 from iztim_app.core.money import format_number, format_try, parse_amount
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.explain import explain
+from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.tariffs.rating import price
-from iztim_app.states.form_dates import form_date
-from iztim_app.states.session import AppState
+from iztim_app.states.session import AppState, Outcome, run_as
 
 MAX_UPLOAD_BYTES = versions.MAX_UPLOAD_BYTES
 
@@ -25,6 +29,53 @@ def _parse_values(text: str) -> dict[str, str]:
             name, value = raw.split("=", 1)
             values[name.strip()] = value.strip()
     return values
+
+
+def _read_versions(db, actor):  # noqa: ANN001, ANN202
+    rows = versions.list_versions(db, actor)
+    current = versions.version_in_force(db)
+    tariff = versions.tariff_set_of(current) if current else None
+    return rows, current, tariff
+
+
+@dataclass(frozen=True)
+class UploadJob:
+    """What the background check needs, copied out of the state: it runs without the lock."""
+
+    token: str
+    lang: str
+    filename: str
+    data: bytes
+    target_path: str
+    note: str
+
+
+@dataclass(frozen=True)
+class UploadChecked:
+    outcome: Outcome
+    problems: list[str]
+
+
+def check_and_store_upload(job: UploadJob) -> UploadChecked:
+    """Validates the whole upload (reading only), then stores a valid one as a draft in one
+    short transaction (`versions.upload`). Plain code for a worker thread: no state."""
+    problems: list[str] = []
+
+    def _upload(db, actor):  # noqa: ANN001
+        try:
+            return versions.upload(
+                db,
+                actor,
+                filename=job.filename,
+                data=job.data,
+                target_path=job.target_path,
+                note=job.note,
+            )
+        except versions.TariffProblems as exc:
+            problems.extend(p.format(job.lang) for p in exc.problems)
+            raise
+
+    return UploadChecked(run_as(job.token, job.lang, _upload), problems)
 
 
 class TariffState(AppState):
@@ -42,18 +93,20 @@ class TariffState(AppState):
     price_rows: list[dict[str, str]] = []
     worksheet: list[dict[str, str]] = []
     uploading: bool = False
+    upload_progress: int = 0
+    upload_step: str = ""
+    _upload_name: str = ""
+    _upload_data: bytes = b""
     today_iso: str = ""
 
-    def _refresh(self) -> None:
-        def _read(db, actor):  # noqa: ANN001
-            rows = versions.list_versions(db, actor)
-            current = versions.version_in_force(db)
-            tariff = versions.tariff_set_of(current) if current else None
-            return rows, current, tariff
+    def _refresh(self) -> Outcome:
+        """Shows the versions and what is in force; returns how reading them went."""
+        found = self._call(_read_versions)
+        if found.ok:
+            self._show_versions(found.value)
+        return found
 
-        ok, found = self._call(_read)
-        if not ok:
-            return
+    def _show_versions(self, found) -> None:  # noqa: ANN001
         rows, current, tariff = found
         lang = self.lang_pref
         self.today_iso = clock.today().isoformat()
@@ -107,7 +160,7 @@ class TariffState(AppState):
     @rx.event
     def load(self):
         self._fresh_screen()
-        self._refresh()
+        self._report(self._refresh())
 
     @rx.event
     def set_target_path(self, value: str):
@@ -119,90 +172,129 @@ class TariffState(AppState):
 
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
+        """Only takes the bytes (at most the limit + 1, so too large is still told) and
+        returns; validating and storing are the background `check_upload`'s."""
+        if self.uploading:
+            self._report(Outcome(False, error=self._text("tariffv.upload_busy")))
+            return
         self.problems = []
         if not files:
-            self._clear_messages()
-            self.error = self._text("tariff.upload_empty")
+            self._report(Outcome(False, error=self._text("tariff.upload_empty")))
             return
         file = files[0]
-        data = await file.read(MAX_UPLOAD_BYTES + 1)
-        filename = file.name or ""
+        self._upload_data = await file.read(MAX_UPLOAD_BYTES + 1)
+        self._upload_name = file.name or ""
+        self._clear_messages()
+        self._upload_started()
+        return [rx.clear_selected_files("tariff-upload"), TariffState.check_upload]
 
-        problems: list[str] = []
+    def _upload_started(self) -> None:
+        self.uploading = True
+        self.upload_progress = 10
+        self.upload_step = self._text("tariffv.step_received", name=self._upload_name or "?")
 
-        def _upload(db, actor):  # noqa: ANN001
-            try:
-                return versions.upload(
-                    db,
-                    actor,
-                    filename=filename,
-                    data=data,
-                    target_path=self.target_path,
-                    note=self.note,
-                )
-            except versions.TariffProblems as exc:
-                problems.extend(p.format(self.lang_pref) for p in exc.problems)
-                raise
+    @rx.event(background=True)
+    async def check_upload(self):
+        """Validates the upload and stores a valid one as a draft, off the event handler and
+        outside the state lock; the screen follows the steps, then shows every file:line."""
+        async with self:
+            job = UploadJob(
+                token=self._token(),
+                lang=self.lang_pref,
+                filename=self._upload_name,
+                data=self._upload_data,
+                target_path=self.target_path,
+                note=self.note,
+            )
+            self._upload_data, self._upload_name = b"", ""
+            if not self.uploading:
+                return
+            self.upload_progress = 40
+            self.upload_step = self._text("tariffv.step_validating")
+        try:
+            checked = await rx.run_in_thread(partial(check_and_store_upload, job))
+            async with self:
+                self.upload_progress = 85
+                self.upload_step = self._text("tariffv.step_listing")
+            listed = await rx.run_in_thread(partial(run_as, job.token, job.lang, _read_versions))
+        except BaseException:
+            async with self:  # a crash must not leave the upload button spinning
+                self.uploading, self.upload_progress, self.upload_step = False, 0, ""
+            raise
+        async with self:
+            self._upload_finished(checked, listed)
 
-        ok, row = self._call(_upload)
-        self.problems = problems
-        if ok:
-            self._refresh()
-            self.message = self._text("tariffv.draft_created", number=row.number)
-        return rx.clear_selected_files("tariff-upload")
+    def _upload_finished(self, checked: UploadChecked, listed: Outcome | None) -> None:
+        """The upload's end on screen: every problem, the versions, one message."""
+        self.uploading = False
+        self.upload_progress = 0
+        self.upload_step = ""
+        self.problems = checked.problems
+        if listed is not None and listed.ok:
+            self._show_versions(listed.value)
+        self._report(
+            checked.outcome,
+            listed,
+            done=lambda row: self._text("tariffv.draft_created", number=row.number),
+        )
 
     @rx.event
     def activate(self, form: dict):
         version_id = str(form.get("version_id", ""))
-        ok, row = self._call(
+        self._act(
             lambda db, actor: versions.activate(
                 db,
                 actor,
                 version_id,
-                form_date(form.get("effective_from"), "effective_from", required=True),
-            )
-        )
-        if ok:
-            self._refresh()
-            self.message = self._text(
+                parse_date(form.get("effective_from"), "effective_from"),
+            ),
+            then=lambda _: self._refresh(),
+            done=lambda row: self._text(
                 "tariffv.activated", number=row.number, date=clock.format_date(row.effective_from)
-            )
+            ),
+        )
 
     @rx.event
     def discard(self, version_id: str):
-        ok, _ = self._call(versions.discard, str(version_id))
-        if ok:
-            self._refresh()
-            self.message = self._text("common.saved")
+        self._act(
+            versions.discard,
+            str(version_id),
+            then=lambda _: self._refresh(),
+            done="common.saved",
+        )
 
     @rx.event
     def download(self, version_id: str):
-        ok, found = self._call(versions.download, str(version_id))
-        if ok:
-            filename, data = found
+        found = self._act(versions.download, str(version_id))
+        if found.ok:
+            filename, data = found.value
             return rx.download(data=bytes(data), filename=filename, mime_type="application/zip")
 
     @rx.event
     def download_file(self, form: dict):
         """One CSV of a version (by its path in the folder), or the whole folder as a zip."""
         path = str(form.get("path", "")).strip()[:120]
-        ok, found = self._call(versions.download, str(form.get("version_id", "")), path or None)
-        if ok:
-            filename, data = found
+        found = self._act(versions.download, str(form.get("version_id", "")), path or None)
+        if found.ok:
+            filename, data = found.value
             mime = "text/csv" if filename.endswith(".csv") else "application/zip"
             return rx.download(data=bytes(data), filename=filename, mime_type=mime)
 
     @rx.event
     def compare(self, form: dict):
-        ok, changes = self._call(
-            versions.compare, str(form.get("older", "")), str(form.get("newer", ""))
+        self._act(
+            versions.compare,
+            str(form.get("older", "")),
+            str(form.get("newer", "")),
+            then=self._show_changes,
         )
-        if ok:
-            self.compared = True
-            self.changes = [
-                {"file": c.file, "change": c.change, "line": str(c.line), "text": c.text}
-                for c in changes[:500]
-            ]
+
+    def _show_changes(self, changes) -> None:  # noqa: ANN001
+        self.compared = True
+        self.changes = [
+            {"file": c.file, "change": c.change, "line": str(c.line), "text": c.text}
+            for c in changes[:500]
+        ]
 
     @rx.event
     def try_price(self, form: dict):
@@ -211,14 +303,10 @@ class TariffState(AppState):
 
         def _price(db, actor):  # noqa: ANN001
             tariff = versions.get_tariff_set(db, actor, str(form.get("version_id", "")))
-            try:
-                sum_insured = parse_amount(str(form.get("sum_insured", "")))
-            except ValueError:
-                raise ValidationFailed("error.invalid", field="sum_insured") from None
-            start = form_date(form.get("start"), "start", required=True)
-            end = form_date(form.get("end"), "end")
-            if end is not None and end < start:
-                raise ValidationFailed("error.date_range", field="end")
+            sum_insured = parse_amount(form.get("sum_insured", ""), "sum_insured")
+            start = parse_date(form.get("start"), "start")
+            end = parse_date(form.get("end"), "end", required=False)
+            check_order(start, end, "end")
             return price(
                 tariff,
                 str(form.get("line", "")),
@@ -229,9 +317,9 @@ class TariffState(AppState):
                 _parse_values(str(form.get("values", ""))),
             )
 
-        ok, result = self._call(_price)
-        if not ok:
-            return
+        self._act(_price, then=self._show_price)
+
+    def _show_price(self, result) -> None:  # noqa: ANN001
         self.price_rows = [
             {"label": self._text("tariffv.net"), "amount": format_try(result.net_premium)}
         ]
@@ -241,4 +329,6 @@ class TariffState(AppState):
         self.price_rows.append(
             {"label": self._text("tariffv.gross"), "amount": format_try(result.gross_premium)}
         )
-        self.worksheet = explain([step.to_json_dict() for step in result.worksheet], self.lang_pref)
+        names = LineLabels.of_line(result.tariff, self.lang_pref, dict(self.group_options))
+        steps = [step.to_json_dict() for step in result.worksheet]
+        self.worksheet = explain(steps, self.lang_pref, names)

@@ -17,7 +17,10 @@ def test_sign_in_wrong_password_and_sign_out(app, new_page, shot):
     shot(page, "1-sign-in-form")
 
     sign_in(page, "sube.ankara", "yanlis-sifre-1")
-    expect(page.get_by_role("alert")).to_have_text("Kullanıcı kodu veya şifre hatalı.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Kullanıcı kodu veya şifre hatalı (ya da hatalı denemeler nedeniyle hesap geçici "
+        "olarak kilitli)."
+    )
     expect(page.get_by_test_id("user-code")).to_have_count(0)
     shot(page, "2-wrong-password")
 
@@ -30,8 +33,14 @@ def test_sign_in_wrong_password_and_sign_out(app, new_page, shot):
     expect(nav.get_by_role("link", name="Teklifler")).to_be_visible()
     expect(nav.get_by_role("link", name="Yönetim")).to_have_count(0)
     shot(page, "3-home")
+    # The session cookie was set by the server: HttpOnly (no script reads it), Strict.
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "iztim_session"]
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", "/")
+    assert "iztim_session" not in page.evaluate("document.cookie")
 
     sign_out(page)
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert [c for c in page.context.cookies() if c["name"] == "iztim_session"] == []
     shot(page, "4-signed-out")
     # The session is gone on the server: a reload still shows the sign-in form.
     page.reload()

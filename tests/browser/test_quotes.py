@@ -59,6 +59,11 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
         agent.get_by_text("Bu teklif yetki limitinizi aşıyor; kaydedilince onay bekleyecek.")
     ).to_be_visible()
     expect(agent.get_by_test_id("worksheet")).to_contain_text("Oran tablosu satır")
+    # codes are named as the tariff files name them; a model year prints as a year
+    expect(agent.get_by_test_id("worksheet")).to_contain_text("Kullanım şekli: Hususi")
+    expect(agent.get_by_test_id("worksheet")).to_contain_text("İl grubu: 1. grup (İstanbul)")
+    expect(agent.get_by_test_id("selected-customer")).to_contain_text("Bireysel")
+    expect(agent.get_by_text("1990 – 2027")).to_be_visible()
     shot(agent, "2-priced-form")
     agent.get_by_role("button", name="Teklifi kaydet").click()
 
@@ -101,6 +106,8 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     shot(approver, "4-queue")
     row.get_by_role("link", name=number).click()
     expect(approver.get_by_test_id("worksheet")).to_contain_text("Brüt prim")
+    expect(approver.get_by_text("Sigorta süresi")).to_be_visible()
+    expect(approver.get_by_text("01.12.2026 12:00 – 01.12.2027 12:00 (365 gün)")).to_be_visible()
     approver.get_by_role("button", name="Onayla").click()
     expect(approver.get_by_role("status")).to_have_text(f"Teklif {number} onaylandı.")
     expect(approver.get_by_test_id("quote-status")).to_have_text("Onaylandı")

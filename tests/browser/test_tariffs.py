@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from iztim_app.core import clock
 from iztim_app.core.money import format_try
 from iztim_app.core.tariffs.explain import explain
+from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.tariffs.loader import files_from_dir, load_tariff_set
 from iztim_app.core.tariffs.rating import price
 from tests.browser.harness import ROOT
@@ -62,7 +63,7 @@ def _expected(rates_csv: bytes) -> tuple[str, str, str]:
     return (
         format_try(result.gross_premium),
         steps[0]["rate_per_mille"],
-        explain(steps, "tr")[0]["detail"],
+        explain(steps, "tr", LineLabels.of(tariff, "kasko", "tr"))[0]["detail"],
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from iztim_app.core import demo
+from iztim_app import demo
 from iztim_app.core.db import get_engine, session_scope
 from iztim_app.core.settings import PROJECT_ROOT
 from iztim_app.core.tariffs import versions

@@ -1,5 +1,5 @@
 """Customer services as agency and insurer staff use them: create (validated, numbered,
-audited), duplicates, scope (another agency's customer does not exist), masked national
+audited), duplicates in scope, scope (another agency's customer does not exist), masked national
 ids, and the search box (number, TCKN/VKN, Turkish names).
 
 Demo organisation: agency A (acente.a1, acente.a2) hangs under İstanbul Şube, agency B
@@ -22,7 +22,6 @@ from iztim_app.core.customers import services
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import CustomerView
 from iztim_app.core.errors import DomainError
-from iztim_app.i18n import error_text
 from tests.foundation.support import actor_of, audit_events, office_of, snapshot, user_of
 
 FIRST = 100001
@@ -189,29 +188,7 @@ def test_a_duplicate_id_the_user_can_see_points_to_the_existing_customer(
     assert snapshot(customers_url) == before
 
 
-@pytest.mark.parametrize("user", ["acente.a2", "acente.b1", "sube.ankara"])
-def test_a_duplicate_id_of_a_customer_the_user_cannot_see_reveals_nothing_about_it(
-    db: Session, customers_url: str, user: str
-):
-    # given agency A user 1's customer
-    create(db, "acente.a1", PERSON)
-    before = snapshot(customers_url)
-
-    # when another agency, a colleague in the same agency or another branch enters the same TCKN
-    with pytest.raises(DomainError) as info:
-        create(db, user, PERSON, name="Ayşe Şahin")
-
-    # then they learn only that it exists elsewhere: no number, no name
-    error = info.value
-    assert (type(error).__name__, error.code, error.params) == (
-        "Conflict",
-        "customer.duplicate_elsewhere",
-        {},
-    )
-    text = error_text(error, "tr")
-    assert str(FIRST) not in text and "Şahin" not in text and "17291716060" not in str(error)
-    db.rollback()
-    assert snapshot(customers_url) == before
+# Another portfolio's customer with the same national id: test_customer_portfolios.py
 
 
 # ====================================================================== validation

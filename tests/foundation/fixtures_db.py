@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from iztim_app.core import demo
+from iztim_app import demo
 from iztim_app.core.db import get_engine, session_scope
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import operator_actor

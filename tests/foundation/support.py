@@ -18,9 +18,8 @@ from iztim_app.core.audit.models import AuditEvent
 from iztim_app.core.db import get_engine
 from iztim_app.core.organisation.models import Office
 from iztim_app.core.settings import Settings
-from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.actor import Actor, load_actor
 from iztim_app.core.users.models import User
-from iztim_app.core.users.services import load_actor
 
 PBKDF2_PREFIX = "$pbkdf2-sha256$"
 

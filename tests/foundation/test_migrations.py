@@ -13,7 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import Session, SQLModel
 
-from iztim_app.core import demo, schema
+from iztim_app import demo
+from iztim_app.core import schema
 from iztim_app.core.auth import services as auth
 from iztim_app.core.db import get_engine
 from iztim_app.core.settings import PROJECT_ROOT

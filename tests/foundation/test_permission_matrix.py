@@ -1,5 +1,8 @@
-"""Every role × every data service: allowed exactly when the role's effective permissions
-hold the service's declared permission; a denial changes nothing at all."""
+"""Every role × every administration service: allowed exactly when the role's effective
+permissions hold the service's declared permission; a denial changes nothing at all.
+
+Every service that reads or writes data (quotes, customers, tariffs, outbox, and these) is
+in test_service_matrix.py: allowed actor, no permission, another agency, pending password."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ unpermitted call can do (nothing)."""
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -12,12 +13,22 @@ from reflex.utils.format import json_dumps
 from sqlmodel import Session, select
 
 from iztim_app import i18n
-from iztim_app.core.auth.models import UserSession
-from iztim_app.core.demo import DEMO_PASSWORD
+from iztim_app.core.sessions.models import UserSession
 from iztim_app.core.users.models import User
+from iztim_app.demo import DEMO_PASSWORD
 from iztim_app.states.admin_users import UsersState
+from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.audit import AuditState
+from iztim_app.states.password import PasswordState
 from iztim_app.states.session import AppState, SessionState
+from tests.foundation.browser_tab import (
+    follow_sign_in,
+    script_target,
+    sign_in,
+    sub,
+    token_of,
+    use_cookie,
+)
 from tests.foundation.support import PBKDF2_PREFIX, office_of, snapshot, user_of
 
 OURS = (SessionState, AppState, UsersState)
@@ -36,17 +47,6 @@ NEW_USER_FORM = {
 def root(demo_url: str) -> State:
     """A browser tab's whole state tree, served from the test database."""
     return State(_reflex_internal_init=True)
-
-
-def sub(root: State, cls: type) -> Any:
-    return root.get_substate(cls.get_full_name().split("."))
-
-
-def sign_in(root: State, code: str, password: str = DEMO_PASSWORD) -> SessionState:
-    session = sub(root, SessionState)
-    session.sign_in({"user_code": code, "password": password})
-    assert (session.signed_in, session.user_code, session.sign_in_error) == (True, code, "")
-    return session
 
 
 def browser_payloads(root: State) -> list[str]:
@@ -81,7 +81,7 @@ def _secrets(db: Session) -> list[str]:
 
 def test_no_password_or_token_hash_reaches_the_browser(demo_db: Session, root: State):
     # given bt.admin signed in on the users screen, with another user's record open
-    session = sign_in(root, "bt.admin")
+    sign_in(root, "bt.admin")
     users = sub(root, UsersState)
     users.load()
     assert users.error == ""
@@ -115,7 +115,8 @@ def test_no_password_or_token_hash_reaches_the_browser(demo_db: Session, root: S
         assert PBKDF2_PREFIX not in text and "pbkdf2" not in text and "password_hash" not in text
         assert [s for s in secrets if s in text] == []
         assert own.password_hash not in text and other.password_hash not in text
-        assert hashlib.sha256(session.token.encode()).hexdigest() not in text
+        assert token_of(root) not in text  # the cookie stays on the server
+        assert hashlib.sha256(token_of(root).encode()).hexdigest() not in text
     full = root.dict()
     for cls in OURS:
         assert_plain(full[cls.get_full_name()], cls.__name__)
@@ -144,7 +145,7 @@ def test_forged_token_changes_nothing_and_signs_the_state_out(
 ):
     # given a tab whose token opens no session
     session = sub(root, SessionState)
-    session.token = token
+    use_cookie(root, token)
     users = sub(root, UsersState)
     before = snapshot(demo_url)
     # when it calls the create handler directly, as any browser may
@@ -152,12 +153,7 @@ def test_forged_token_changes_nothing_and_signs_the_state_out(
     users.load()
     # then nothing was written and the state is signed out, with no data
     assert snapshot(demo_url) == before
-    assert (session.signed_in, session.token, session.user_code, session.perms) == (
-        False,
-        "",
-        "",
-        [],
-    )
+    assert (session.signed_in, session.user_code, session.perms) == (False, "", [])
     assert (users.rows, users.selected, users.message) == ([], {}, "")
 
 
@@ -167,22 +163,22 @@ def test_token_replaced_mid_session_signs_out(demo_url: str, demo_db: Session, r
     users.load()
     before = snapshot(demo_url)
     # when the token is replaced by a forged one and a write is attempted
-    session.token = "forged-token-0123456789abcdefghijklmnopqrstuvw"
+    use_cookie(root, "forged-token-0123456789abcdefghijklmnopqrstuvw")
     users.create(dict(NEW_USER_FORM))
     # then
     assert snapshot(demo_url) == before
     assert demo_db.exec(select(User).where(User.code == "yeni.kullanici")).first() is None
-    assert (session.signed_in, session.token, session.perms) == (False, "", [])
+    assert (session.signed_in, session.perms) == (False, [])
     assert session.sign_in_error == i18n.translate("auth.session_ended", "tr")
 
 
 def test_signed_out_token_cannot_act(demo_url: str, root: State):
     session = sign_in(root, "bt.admin")
-    token = session.token
+    token = token_of(root)
     session.sign_out()
-    assert (session.signed_in, session.token) == (False, "")
+    assert session.signed_in is False
     # a stolen copy of the old token, replayed
-    session.token = token
+    use_cookie(root, token)
     before = snapshot(demo_url)
     sub(root, UsersState).create(dict(NEW_USER_FORM))
     assert snapshot(demo_url) == before
@@ -258,3 +254,80 @@ def test_next_user_on_the_same_tab_sees_none_of_the_previous_audit_screen(root: 
     audit.load()
     assert audit.error == "Bu işlem için yetkiniz yok."
     assert (audit.rows, audit.filters, audit.total) == ([], {}, 0)
+
+
+# ---------------------------------------------------------------- the session cookie
+
+
+def test_sign_in_keeps_no_token_or_hand_off_code_in_the_state(demo_db: Session, root: State):
+    session = sub(root, SessionState)
+    # when the sign-in form is sent
+    spec = session.sign_in({"user_code": "bt.admin", "password": DEMO_PASSWORD})
+    # then the browser is sent (a full page load) to the cookie route, back to this page
+    url = urllib.parse.urlsplit(script_target(spec))
+    query = urllib.parse.parse_qs(url.query)
+    assert (url.path, query["next"]) == ("/auth/session", ["/"])
+    [code] = query["code"]
+    # and neither the code nor any token is in any var the browser receives
+    assert "token" not in SessionState.get_fields()
+    for text in browser_payloads(root):
+        assert code not in text
+    # the page loads with the cookie: signed in, still nothing secret in the state
+    token = follow_sign_in(root, spec)
+    assert (session.signed_in, session.user_code) == (True, "bt.admin")
+    for text in browser_payloads(root):
+        assert code not in text and token not in text and "iztim_session" not in text
+
+
+def test_sign_out_ends_the_session_then_clears_the_cookie(demo_db: Session, root: State):
+    session = sign_in(root, "bt.admin")
+    token = token_of(root)
+    spec = session.sign_out()
+    assert script_target(spec) == "/auth/signed-out"
+    assert session.signed_in is False
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    ended = demo_db.exec(select(UserSession).where(UserSession.token_hash == token_hash)).one()
+    assert ended.ended_at is not None
+
+
+def test_the_tab_signs_in_from_its_address_and_that_address_is_throttled(
+    demo_db: Session, root: State
+):
+    session = sub(root, SessionState)
+    use_cookie(root, None, client_ip="192.0.2.66")
+    # given ten wrong passwords from one address, for ten different codes
+    for n in range(10):
+        session.sign_in({"user_code": f"deneme.{n}", "password": "Yanlis.2026"})
+        assert session.sign_in_error.startswith("Kullanıcı kodu veya şifre hatalı")
+    # then the next attempt from there waits, whatever the code
+    assert session.sign_in({"user_code": "bt.admin", "password": DEMO_PASSWORD}) is None
+    assert session.sign_in_error.startswith("Çok fazla hatalı deneme. ")
+    assert session.signed_in is False
+    # while another address signs in
+    use_cookie(root, None, client_ip="10.0.0.1")
+    sign_in(root, "bt.admin")
+
+
+def test_a_pending_temporary_password_shows_only_the_password_change(demo_db: Session, root: State):
+    # given IT reset gm.onay's password, and gm.onay signs in with the temporary one
+    sign_in(root, "bt.admin")
+    users = sub(root, UsersState)
+    users.load()
+    users.open_user(str(user_of(demo_db, "gm.onay").id))
+    users.reset_password()
+    temporary = users.temporary_password.removeprefix("Geçici şifre: ").split(" ")[0]
+    sub(root, SessionState).sign_out()
+    session = sign_in(root, "gm.onay", temporary)
+    assert session.must_change_password is True
+    # when a screen's handler is called anyway, it is refused with the reason
+    approvals = sub(root, ApprovalState)
+    approvals.load()
+    assert approvals.error == "Önce geçici şifrenizi değiştirmeniz gerekiyor."
+    assert approvals.rows == []
+    # when the password is changed, the screens answer again
+    sub(root, PasswordState).change(
+        {"current": temporary, "new": "Kendi.Parolam.9", "repeat": "Kendi.Parolam.9"}
+    )
+    assert session.must_change_password is False
+    approvals.load()
+    assert approvals.error == ""

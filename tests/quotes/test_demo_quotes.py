@@ -3,7 +3,6 @@ like a small insurer's book — every line, channel and state — once, and the 
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -13,11 +12,11 @@ import pytest
 from sqlmodel import Session, select
 from stdnum.tr import tckimlik, vkn
 
-from iztim_app.core import clock, demo
+from iztim_app import demo
+from iztim_app.core import clock
 from iztim_app.core.audit.models import AuditEvent
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.db import get_engine, session_scope
-from iztim_app.core.demo_quotes import load_demo_quotes
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.quotes.models import Quote
 from iztim_app.core.quotes.services import QuoteFilter
@@ -25,6 +24,7 @@ from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.rating import price
 from iztim_app.core.tariffs.tables import TariffVersion
 from iztim_app.core.users.actor import operator_actor
+from iztim_app.demo.quotes import load_demo_quotes
 from tests.conftest import copy_sqlite, sqlite_url
 from tests.foundation.support import actor_of, use_settings
 from tests.quotes.fixtures_db import SHIPPED
@@ -40,14 +40,14 @@ PREPARERS = {
     "acente.b2",
     "acente.c1",
 }
-LOAD_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
 def demo_book(
     tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
-) -> Iterator[tuple[str, float]]:
-    """A fresh database after `iztim tariffs init` and `iztim demo load`, and the load's time."""
+) -> Iterator[str]:
+    """A fresh database after `iztim tariffs init` and `iztim demo load` (its speed is
+    measured by bench/demo_load.py, not here: a timing assertion fails on a busy machine)."""
     target = tmp_path_factory.mktemp("demo_quotes") / "demo.db"
     copy_sqlite(migrated_sqlite_template, target)
     url = sqlite_url(target)
@@ -55,24 +55,20 @@ def demo_book(
         use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
         with session_scope(url) as db:
             assert versions.load_shipped(db, operator_actor("setup"), SHIPPED)
-            started = time.monotonic()
             assert demo.load(db) is True
-            took = time.monotonic() - started
-        yield url, took
+        yield url
         get_engine(url).dispose()
         get_engine.cache_clear()
 
 
 @pytest.fixture
-def db(demo_book: tuple[str, float]) -> Iterator[Session]:
-    with session_scope(demo_book[0]) as session:
+def db(demo_book: str) -> Iterator[Session]:
+    with session_scope(demo_book) as session:
         yield session
 
 
-def test_demo_load_fills_a_year_of_quotes_quickly(demo_book: tuple[str, float], db: Session):
-    _, took = demo_book
+def test_demo_load_fills_a_year_of_quotes(db: Session):
     all_quotes = db.exec(select(Quote)).all()
-    assert took < LOAD_SECONDS
     assert 300 <= len(all_quotes) <= 400  # 300 prepared, plus revisions
     today = clock.today()
     dates = [q.quote_date for q in all_quotes]

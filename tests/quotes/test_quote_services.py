@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from iztim_app.core.db import session_scope
@@ -362,12 +363,20 @@ def test_changing_a_saved_quote_through_the_orm_is_refused_at_flush(
     assert stored_quote(quotes_url, awaiting) == before
 
 
-def test_the_approval_columns_may_change_through_the_orm(db: Session, awaiting: int):
+def test_the_approval_columns_may_change_through_the_orm(
+    db: Session, quotes_url: str, awaiting: int
+):
+    before = stored_quote(quotes_url, awaiting)
     quote = db.exec(select(Quote).where(Quote.number == awaiting)).one()
     quote.status = "rejected"
     quote.rejection_reason = "test"
-    db.flush()  # no ImmutableQuote
+    db.flush()  # no ImmutableQuote: the UPDATE reached the database
+    in_transaction = db.execute(
+        sa.text("SELECT status, rejection_reason FROM quote WHERE number = :n"), {"n": awaiting}
+    ).one()
+    assert tuple(in_transaction) == ("rejected", "test")
     db.rollback()
+    assert stored_quote(quotes_url, awaiting) == before
 
 
 # ====================================================================== revisions
@@ -711,7 +720,7 @@ BAD_INPUT = [
     (
         "sum-three-decimals",
         {"sum_insured": "100.000,555"},
-        ("ValidationFailed", "pricing.bad_amount", "sum_insured"),
+        ("ValidationFailed", "amount.too_many_decimals", "sum_insured"),
     ),
     (
         "missing-field",
@@ -743,7 +752,7 @@ BAD_INPUT = [
     (
         "start-not-a-date",
         {"start": "2026-02-30"},
-        ("ValidationFailed", "error.invalid", "start_date"),
+        ("ValidationFailed", "date.invalid", "start_date"),
     ),
     (
         "no-customer",

@@ -27,19 +27,20 @@ from sqlmodel import Session
 from iztim_app import i18n
 from iztim_app.core import clock
 from iztim_app.core.db import get_engine
-from iztim_app.core.demo import DEMO_PASSWORD
 from iztim_app.core.money import format_try
 from iztim_app.core.quotes.services import QuoteView
+from iztim_app.demo import DEMO_PASSWORD
 from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.quote_detail import QuoteDetailState
 from iztim_app.states.quote_form import QuoteFormState
 from iztim_app.states.quote_list import QuoteListState
 from iztim_app.states.quote_stats import QuoteStatsState
 from iztim_app.states.session import SessionState
+from tests.foundation import browser_tab
 from tests.foundation.support import snapshot, use_settings
 from tests.quotes.fixtures_customers import Customers
 from tests.quotes.fixtures_db import SHIPPED, TODAY
-from tests.quotes.fixtures_quotes import form, save, stored_quote
+from tests.quotes.fixtures_quotes import FORMS, form, save, stored_quote
 
 NOT_FOUND = "Kayıt bulunamadı."
 DENIED = "Bu işlem için yetkiniz yok."
@@ -118,10 +119,8 @@ def sub(root: State, cls: type) -> Any:
 
 
 def sign_in(root: State, code: str) -> SessionState:
-    session = sub(root, SessionState)
-    session.sign_in({"user_code": code, "password": DEMO_PASSWORD})
-    assert (session.signed_in, session.user_code, session.sign_in_error) == (True, code, "")
-    return session
+    """As the browser does: the sign-in event, then the cookie route (see browser_tab)."""
+    return browser_tab.sign_in(root, code, DEMO_PASSWORD)
 
 
 def visit(root: State, path: str, **query: str) -> None:
@@ -132,7 +131,8 @@ def visit(root: State, path: str, **query: str) -> None:
         "pathname": path,
         "asPath": as_path,
         "query": dict(query),
-        "headers": {"origin": ORIGIN},
+        # the socket's handshake headers (the session cookie among them) stay
+        "headers": {**root.router_data.get("headers", {}), "origin": ORIGIN},
     }
     root.router_data = root._update_router_vars(data, root.router_data)
     assert dict(sub(root, QuoteDetailState).router.url.query_parameters) == query
@@ -622,17 +622,12 @@ def test_a_forged_or_empty_token_changes_nothing_and_signs_the_tab_out(
         assert sub(root, QuoteDetailState).can_decide is True
     before = snapshot(quotes_url)
     # when the token is replaced and the handler is called directly
-    session.token = token
+    browser_tab.use_cookie(root, token)
     HANDLERS[handler](root, book)
     # then nothing was written, the tab is signed out and no screen holds any data
     assert snapshot(quotes_url) == before
     assert stored_quote(quotes_url, book.b1_awaiting.number)["status"] == "awaiting_approval"
-    assert (session.signed_in, session.token, session.user_code, session.perms) == (
-        False,
-        "",
-        "",
-        [],
-    )
+    assert (session.signed_in, session.user_code, session.perms) == (False, "", [])
     assert session.sign_in_error == i18n.translate("auth.session_ended", "tr")
     assert _quote_data(root) == EMPTY
     assert leaked(root, book, "acente.b1") == []
@@ -643,11 +638,11 @@ def test_a_fresh_tab_with_a_forged_token_gets_nothing(
     root: State, book: Book, quotes_url: str, handler: str
 ):
     session = sub(root, SessionState)
-    session.token = FORGED
+    browser_tab.use_cookie(root, FORGED)
     before = snapshot(quotes_url)
     HANDLERS[handler](root, book)
     assert snapshot(quotes_url) == before
-    assert (session.signed_in, session.token) == (False, "")
+    assert session.signed_in is False
     assert _quote_data(root) == EMPTY
     assert leaked(root, book, "acente.b1") == [] and leaked(root, book, "acente.a1") == []
 
@@ -739,3 +734,98 @@ def test_the_next_user_on_the_same_tab_inherits_no_other_screen_either(root: Sta
     visit(root, "/teklifler")
     sub(root, QuoteListState).load()
     assert leaked(root, book, "acente.b1") == []
+
+
+# ====================================================================== texts a newcomer reads
+
+# The kasko quote of FORMS for IŞIK Gıda (group kobi), 900 000 from the business day, as the
+# worksheet explains it: every code by its label in the tariff files.
+KASKO_WORKSHEET = [
+    {
+        "step": "Baz prim",
+        "detail": "Oran tablosu satır 9 (Müşteri grubu: tümü, Araç türü: Otomobil, "
+        "Kullanım şekli: Hususi): 900.000,00 ₺ × ‰28 + 0,00 ₺ sabit",
+        "amount": "25.200,00 ₺",
+    },
+    {
+        "step": "Çarpan",
+        "detail": "İl grubu: 1. grup (İstanbul) → satır 2 × 1,15",
+        "amount": "28.980,00 ₺",
+    },
+    {
+        "step": "Çarpan",
+        "detail": "Hasarsızlık kademesi: 3 yıl hasarsız → satır 9 × 0,6",
+        "amount": "17.388,00 ₺",
+    },
+    {"step": "Çarpan", "detail": "Yaş: 40 → satır 15 [30 – 60) × 1", "amount": "17.388,00 ₺"},
+    {
+        "step": "Çarpan",
+        "detail": "Araç yaşı: 4 → satır 20 [3 – 6) × 1,05",
+        "amount": "18.257,40 ₺",
+    },
+    {
+        "step": "Çarpan",
+        "detail": "Sigorta bedeli: 900.000,00 ₺ → satır 26 [500.000 – 1.000.000) × 1",
+        "amount": "18.257,40 ₺",
+    },
+    {"step": "Çarpan", "detail": "Muafiyet: Muafiyetsiz → satır 30 × 1", "amount": "18.257,40 ₺"},
+    {"step": "Çarpan", "detail": "LPG'li araç: Hayır → satır 35 × 1", "amount": "18.257,40 ₺"},
+    {
+        "step": "Net prim",
+        "detail": "Yuvarlanmış net prim (18.257,40 ₺)",
+        "amount": "18.257,40 ₺",
+    },
+    {
+        "step": "Vergi",
+        "detail": "BSMV · Banka ve Sigorta Muameleleri Vergisi · %5",
+        "amount": "912,87 ₺",
+    },
+    {
+        "step": "Brüt prim",
+        "detail": "Net prim 18.257,40 ₺ + vergiler 912,87 ₺",
+        "amount": "19.170,27 ₺",
+    },
+]
+
+
+def test_the_quote_form_shows_labels_and_years_as_a_person_reads_them(root: State, book: Book):
+    sign_in(root, "acente.a1")
+    quote_form = sub(root, QuoteFormState)
+    visit(root, "/teklifler/yeni")
+    quote_form.load()
+    # when the line is chosen, the model year's bounds print as years, not as money
+    quote_form.choose_line("kasko")
+    fields = {f["name"]: f for f in quote_form.fields}
+    assert (fields["model_year"]["label"], fields["model_year"]["bounds"]) == (
+        "Model yılı",
+        "1990 – 2027",
+    )
+    assert fields["vehicle_type"]["bounds"] == ""
+    # the customer card names the customer group as the customer groups file does
+    quote_form.pick_customer(str(book.customers.a1_company.id))
+    assert quote_form.customer["group"] == "KOBİ"
+    # an empty required field is named by its label, beside the field
+    quote_form.set_sum_insured("900000")
+    assert quote_form.field_errors == {"vehicle_type": "Zorunlu alan boş: Araç türü."}
+    assert (quote_form.error, quote_form.price_rows, quote_form.worksheet) == ("", [], [])
+    # an out-of-bounds year is named by its label, the bound printed as a year
+    for name, value in FORMS["kasko"].items():
+        quote_form.set_value(name, value)
+    quote_form.set_value("model_year", "1985")
+    assert quote_form.field_errors == {"model_year": "Model yılı en az 1990 olmalı: 1985."}
+    # filled in, the worksheet reads in words and labels
+    quote_form.set_value("model_year", FORMS["kasko"]["model_year"])
+    assert (quote_form.error, quote_form.field_errors) == ("", {})
+    assert quote_form.worksheet == KASKO_WORKSHEET
+
+
+def test_the_quote_detail_shows_the_term_noon_to_noon_and_labels(root: State, book: Book):
+    sign_in(root, "acente.a1")
+    detail = sub(root, QuoteDetailState)
+    visit(root, "/teklifler/detay", no=str(book.a1_awaiting.number))
+    detail.load()
+    assert detail.error == ""
+    assert detail.quote["period"] == "02.03.2026 12:00 – 02.03.2027 12:00 (365 gün)"
+    assert detail.quote["customer_group"] == "KOBİ"
+    assert detail.worksheet == KASKO_WORKSHEET
+    assert i18n.translate("quote.term", "tr") == "Sigorta süresi"

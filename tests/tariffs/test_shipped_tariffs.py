@@ -319,7 +319,16 @@ def test_every_choice_and_boolean_value_prices(shipped: TariffSet, line: str) ->
             continue
         for value in _options(shipped, line, field.name):
             values = {**ORDINARY[line], field.name: value}
-            price(shipped, line, "bireysel", "1000000", START, None, values)
+            result = price(shipped, line, "bireysel", "1000000", START, None, values)
+            assert result.net_premium >= tariff.line.min_premium
+            if field.name in tariff.rate_keys:
+                # a rate key: the matched rate row holds this value (or `*` for any)
+                key = result.rate_row.keys[tariff.rate_keys.index(field.name)]
+                assert key in (value, "*"), (field.name, value, key)
+            else:
+                # a factor field: the factor row matched is the one for exactly this value
+                matched = [row.value for _, row, _ in result.factor_rows if row.field == field.name]
+                assert matched == [value], (field.name, value, matched)
 
 
 @pytest.mark.parametrize(
@@ -339,4 +348,11 @@ def test_open_ended_bands_cover_the_range(
     shipped: TariffSet, line: str, extra: dict[str, str], sum_insured: str
 ) -> None:
     values = {**ORDINARY[line], **extra}
-    price(shipped, line, "bireysel", sum_insured, START, None, values)
+    result = price(shipped, line, "bireysel", sum_insured, START, None, values)
+    assert result.net_premium >= shipped.lines[line].line.min_premium
+    bands = [(row, x) for _, row, x in result.factor_rows if row.value is None]
+    assert bands, line
+    for row, x in bands:  # every band row matched really holds the quote's value
+        assert (row.min is None or row.min <= x) and (row.max is None or x < row.max), (row, x)
+    # the edge value lands in a band open at one end, so no value beyond it is left unpriced
+    assert any(row.min is None or row.max is None for row, _ in bands), bands

@@ -152,14 +152,14 @@ def price_args(folder: str, extra: tuple[str, ...] = (), **changes: str | None) 
             (),
             'Hata: Bilinmeyen müşteri grubu "kobi" (tanımlı: bireysel, kurumsal).',
         ),
-        ({"model_year": "1980"}, (), "Hata: model_year en az 1990 olmalı: 1980."),
+        ({"model_year": "1980"}, (), "Hata: Model yılı en az 1990 olmalı: 1980."),
         (
             {"usage": "ozel"},
             (),
-            'Hata: "ozel", usage alanının seçeneklerinden biri değil (seçenekler: hususi, taksi, '
-            "ticari).",
+            'Hata: "ozel", Kullanım şekli alanının seçeneklerinden biri değil (seçenekler: hususi, '
+            "taksi, ticari).",
         ),
-        ({"usage": None}, (), "Hata: Zorunlu alan boş: usage."),
+        ({"usage": None}, (), "Hata: Zorunlu alan boş: Kullanım şekli."),
         (
             {},
             ("--set", "colour=red"),
@@ -171,18 +171,18 @@ def price_args(folder: str, extra: tuple[str, ...] = (), **changes: str | None) 
         (
             {"sum_insured": "yüz bin"},
             (),
-            "Hata: sum_insured sıfır ya da pozitif bir tutar olmalı "
+            "Hata: Sigorta bedeli sıfır ya da pozitif bir tutar olmalı "
             '(ondalık ayırıcı nokta, en çok iki hane): "yüz bin".',
         ),
         (
             {"end": "2027-02-01"},
             (),
-            "Hata: kasko: sigorta süresi 396 gün; en çok 366 gün olabilir.",
+            "Hata: Kasko: sigorta süresi 396 gün; en çok 366 gün olabilir.",
         ),
         (
             {"start": "01.01.2026"},
             (),
-            'Hata: start_date YYYY-AA-GG biçiminde bir tarih olmalı: "01.01.2026".',
+            'Hata: Başlangıç tarihi YYYY-AA-GG biçiminde bir tarih olmalı: "01.01.2026".',
         ),
         ({"group": None}, (), "Hata: Missing option '--group'."),
     ],
@@ -201,7 +201,7 @@ def test_price_with_no_rate_row_exits_2_naming_line_and_values(run, write_tariff
     result = run(*price_args(str(folder), group="kurumsal", usage="ticari"), lang="en")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: Line kasko has no rate row (rates.csv) for this quote: "
+        "Error: Motor own damage: no rate row (rates.csv) fits this quote: "
         "customer_group=kurumsal, usage=ticari.\n"
     )
 
@@ -281,5 +281,7 @@ def test_python_m_iztim_app_price_and_bad_input(folder, tmp_path):
     )
     assert bad.returncode == 2
     assert bad.stdout == ""
-    assert bad.stderr.splitlines() == ['Error: "9" is not an option of step (options: 0, 1, 2).']
+    assert bad.stderr.splitlines() == [
+        'Error: "9" is not an option of No-claims step (options: 0, 1, 2).'
+    ]
     assert list(tmp_path.iterdir()) == [tmp_path / "tariffs"]  # nothing written beside it

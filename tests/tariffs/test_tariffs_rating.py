@@ -16,7 +16,7 @@ import pytest
 from iztim_app.core.errors import ValidationFailed
 from iztim_app.core.tariffs.errors import PricingError
 from iztim_app.core.tariffs.rating import price
-from iztim_app.i18n import error_text
+from iztim_app.i18n import Label, error_text
 
 D = Decimal
 
@@ -202,7 +202,7 @@ def test_no_matching_rate_row_is_a_pricing_error_naming_line_and_values(tariff, 
         kasko(ts, "100000", {**kasko_values, "usage": "ticari"})
     assert caught.value.code == "pricing.no_rate"
     assert error_text(caught.value, "en") == (
-        "Line kasko has no rate row (rates.csv) for this quote: customer_group=bireysel, "
+        "Motor own damage: no rate row (rates.csv) fits this quote: customer_group=bireysel, "
         "usage=ticari."
     )
 
@@ -301,13 +301,17 @@ def test_no_band_for_the_value_is_a_pricing_error_naming_the_factor(tariff, kask
         kasko(ts, "100000", {**kasko_values, "birth_date": "1950-01-01"}, start="2026-01-01")
     assert caught.value.code == "pricing.no_factor_row"
     assert caught.value.params == {
-        "line": "kasko",
+        "line": Label("Kasko", "Motor own damage"),
         "factor": "driver_age",
-        "field": "age",
+        "field": Label("Yaş", "Age"),
         "value": "76",
     }
+    # the line and the value are named as people call them; the factor as IT wrote it
     assert error_text(caught.value, "tr") == (
-        'kasko branşında "driver_age" çarpanının age = 76 değerine uyan satırı yok.'
+        'Kasko: "driver_age" çarpanında Yaş = 76 değerine uyan satır yok.'
+    )
+    assert error_text(caught.value, "en") == (
+        'Motor own damage: factor "driver_age" has no row for Age = 76.'
     )
 
 
@@ -500,7 +504,9 @@ def test_bad_field_values_are_rejected_naming_the_field(
 def test_out_of_bounds_message_names_field_and_bound(base_tariff, kasko_values):
     with pytest.raises(ValidationFailed) as caught:
         kasko(base_tariff, "100000", {**kasko_values, "model_year": "1989"})
-    assert error_text(caught.value, "en") == "model_year must be at least 1990: 1989."
+    # the field is named by its fields.csv label, in the reader's language
+    assert error_text(caught.value, "en") == "Model year must be at least 1990: 1989."
+    assert error_text(caught.value, "tr") == "Model yılı en az 1990 olmalı: 1989."
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,9 @@ Validation is python-stdnum's (check digits included). The full number is person
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from stdnum.exceptions import ValidationError
 from stdnum.tr import tckimlik, vkn
 
@@ -43,3 +46,45 @@ def mask_national_id(value: str) -> str:
     if len(value) <= 5:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+# Keys whose values are national ids whatever they look like (even mistyped ones).
+ID_KEYS = frozenset({"national_id", "tckn", "vkn"})
+# A run of 10 or 11 digits standing alone (not part of a longer number or an amount).
+_ID_RUN = re.compile(r"(?<![\d.,])\d{10,11}(?!\d|[.,]\d)")
+
+
+def _is_national_id(digits: str) -> bool:
+    return tckimlik.is_valid(digits) if len(digits) == 11 else vkn.is_valid(digits)
+
+
+def _mask_text(text: str) -> str:
+    return _ID_RUN.sub(
+        lambda m: mask_national_id(m.group()) if _is_national_id(m.group()) else m.group(),
+        text,
+    )
+
+
+def mask_national_ids_in(value: Any) -> Any:
+    """A copy of JSON-like data with every TCKN/VKN masked: the values under id keys, and
+    any valid TCKN/VKN standing in other text (a reason, a note). For audit values and any
+    export shown to users without `customer.view_id`."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                mask_national_id(str(v))
+                if str(k).lower() in ID_KEYS and isinstance(v, str | int) and v != ""
+                else mask_national_ids_in(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask_national_ids_in(v) for v in value]
+    if isinstance(value, str):
+        return _mask_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+        return (
+            mask_national_id(text) if _ID_RUN.fullmatch(text) and _is_national_id(text) else value
+        )
+    return value

@@ -1,7 +1,11 @@
-"""Customer services: create, find and open customers, always within the actor's scope.
+"""Customer services: create, find, open and edit customers, always within the actor's scope.
 
 A customer outside the actor's scope behaves exactly like one that does not exist, and
 the national id leaves this module in full only for users holding `customer.view_id`.
+
+Records are per portfolio: entering a TCKN/VKN the actor can see points to that record;
+one they cannot see (another agency's customer) is invisible, so the actor silently gets
+a record of their own. Users who see several portfolios see one person's records together.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ PHONE_RE = re.compile(r"^\+?[0-9 ]+$")
 PHONE_DIGITS = (10, 15)
 MAX_LENGTHS = {"name": 200, "tax_office": 100, "address": 400, "phone": 32, "email": 200}
 MAX_SEARCH = 100
+CONTACT_FIELDS = ("tax_office", "address", "phone", "email")
 
 
 # ---------------------------------------------------------------- DTOs
@@ -51,6 +56,8 @@ class CustomerRow:
     tax_office: str = ""
     phone: str = ""
     email: str = ""
+    created_by: str = ""  # user code of the owner: whose portfolio
+    office_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,16 @@ class CustomerView:
     created_by: str  # user code of the owner
     office_name: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """The customer screen: the record, the same person's other records the actor may see
+    (other portfolios; empty for agency users) and whether the actor may edit contact data."""
+
+    customer: CustomerView
+    same_person: tuple[CustomerRow, ...]
+    can_edit: bool
 
 
 class CustomerProblems(ValidationFailed):
@@ -110,6 +127,7 @@ def _display_id(actor: Actor, national_id: str) -> str:
 
 
 def _require_reader(actor: Actor) -> None:
+    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
     if not (actor.can("quote.create") or actor.can("quote.view")):
         raise PermissionDenied(permission="quote.view")
 
@@ -155,6 +173,10 @@ def _validated(
             problems.append(exc)
     if not fields["name"]:
         problems.append(ValidationFailed("customer.name_required", field="name"))
+    if len(fields["name"]) > MAX_LENGTHS["name"]:
+        problems.append(
+            ValidationFailed("customer.too_long", field="name", max=MAX_LENGTHS["name"])
+        )
     if kind == CustomerKind.CORPORATE.value and not fields["tax_office"]:
         problems.append(ValidationFailed("customer.tax_office_required", field="tax_office"))
     if kind in KINDS:
@@ -166,30 +188,40 @@ def _validated(
             group = tariff.customer_groups.get(fields["customer_group"])
             if group is None or group.kind != kind:
                 problems.append(ValidationFailed("customer.group_invalid", field="customer_group"))
-    code = phone_problem(fields["phone"])
-    if code:
-        problems.append(ValidationFailed(code, field="phone"))
-    if fields["email"] and not is_email(fields["email"]):
-        problems.append(ValidationFailed("customer.email_invalid", field="email"))
-    for name, limit in MAX_LENGTHS.items():
-        if len(fields[name]) > limit:
-            problems.append(ValidationFailed("customer.too_long", field=name, max=limit))
+    problems += _contact_problems(kind, fields)
     if problems:
         raise CustomerProblems(problems)
     return fields
 
 
+def _contact_problems(kind: str, fields: dict[str, str]) -> list[ValidationFailed]:
+    """The rules of the contact fields (phone, e-mail, lengths), shared by create and edit."""
+    problems: list[ValidationFailed] = []
+    code = phone_problem(fields["phone"])
+    if code:
+        problems.append(ValidationFailed(code, field="phone"))
+    if fields["email"] and not is_email(fields["email"]):
+        problems.append(ValidationFailed("customer.email_invalid", field="email"))
+    for name in CONTACT_FIELDS:
+        limit = MAX_LENGTHS[name]
+        if len(fields[name]) > limit:
+            problems.append(ValidationFailed("customer.too_long", field=name, max=limit))
+    return problems
+
+
 def _duplicate(db: Session, actor: Actor, national_id: str) -> Conflict | None:
-    """A pointer to the existing customer if the actor may see it; otherwise nothing about it."""
-    existing = db.exec(select(Customer).where(Customer.national_id == national_id)).first()
-    if existing is None:
-        return None
-    visible = db.exec(
-        select(Customer.number).where(Customer.id == existing.id, _scoped(actor))
+    """A pointer to a record of this national id the actor may see (their own first).
+
+    One scoped query: a record outside the actor's scope is never looked at, so whether
+    another portfolio has this person changes neither the answer nor the work done.
+    """
+    own_first = sa.case((Customer.owner_user_id == actor.user_id, 0), else_=1)
+    number = db.exec(
+        select(Customer.number)
+        .where(Customer.national_id == national_id, _scoped(actor))
+        .order_by(own_first, Customer.number)
     ).first()
-    if visible is not None:
-        return Conflict("customer.duplicate", number=existing.number)
-    return Conflict("customer.duplicate_elsewhere")
+    return None if number is None else Conflict("customer.duplicate", number=number)
 
 
 def create_customer(
@@ -205,7 +237,11 @@ def create_customer(
     phone: str = "",
     email: str = "",
 ) -> CustomerView:
-    """Owned by the actor (and their office); numbered from the customer sequence; audited."""
+    """Owned by the actor (and their office); numbered from the customer sequence; audited.
+
+    A national id the actor can already see is refused with a pointer to that record; one
+    on record only in portfolios the actor cannot see gets a new record for the actor.
+    """
     actor.require("quote.create")
     if not actor.user_id:  # the command-line operator is no user and cannot own records
         raise PermissionDenied(permission="quote.create")
@@ -236,7 +272,7 @@ def create_customer(
     try:
         db.flush()
     except sa.exc.IntegrityError:
-        # Someone saved the same national id a moment ago: report it as above.
+        # The same owner saved this national id a moment ago: report it as above.
         db.rollback()
         raise _duplicate(db, actor, fields["national_id"]) or Conflict() from None
     audit_log.record(
@@ -290,30 +326,41 @@ def find_customers(
     db: Session, actor: Actor, search: str = "", page: int = 1, size: int = 20
 ) -> Page[CustomerRow]:
     _require_reader(actor)
-    query = select(Customer).where(_scoped(actor))
+    query = _with_owner().where(_scoped(actor))
     condition = search_condition(search)
     if condition is not None:
         query = query.where(condition)
     query = query.order_by(Customer.name_search, Customer.number)
     rows, total, page, size = fetch_page(db, query, page, size)
     return Page(
-        rows=[
-            CustomerRow(
-                id=c.id,
-                number=c.number,
-                kind=c.kind,
-                name=c.name,
-                national_id_display=_display_id(actor, c.national_id),
-                customer_group=c.customer_group,
-                tax_office=c.tax_office,
-                phone=c.phone,
-                email=c.email,
-            )
-            for c in rows
-        ],
+        rows=[_row(actor, c, owner, office) for c, owner, office in rows],
         total=total,
         page=page,
         size=size,
+    )
+
+
+def _with_owner() -> sa.Select:
+    return (
+        select(Customer, User.code, Office.name)
+        .join(User, User.id == Customer.owner_user_id)
+        .join(Office, Office.id == Customer.office_id)
+    )
+
+
+def _row(actor: Actor, c: Customer, owner_code: str, office_name: str) -> CustomerRow:
+    return CustomerRow(
+        id=c.id,
+        number=c.number,
+        kind=c.kind,
+        name=c.name,
+        national_id_display=_display_id(actor, c.national_id),
+        customer_group=c.customer_group,
+        tax_office=c.tax_office,
+        phone=c.phone,
+        email=c.email,
+        created_by=owner_code,
+        office_name=office_name,
     )
 
 
@@ -337,12 +384,7 @@ def get_customer(
     cid, cnumber = _as_int(customer_id), _as_int(number)
     if cid is None and cnumber is None:
         raise NotFound()
-    query = (
-        select(Customer, User.code, Office.name)
-        .join(User, User.id == Customer.owner_user_id)
-        .join(Office, Office.id == Customer.office_id)
-        .where(_scoped(actor))
-    )
+    query = _with_owner().where(_scoped(actor))
     if cid is not None:
         query = query.where(Customer.id == cid)
     if cnumber is not None:
@@ -350,7 +392,10 @@ def get_customer(
     found = db.exec(query).first()
     if found is None:
         raise NotFound()
-    c, owner_code, office_name = found
+    return _view(actor, *found)
+
+
+def _view(actor: Actor, c: Customer, owner_code: str, office_name: str) -> CustomerView:
     return CustomerView(
         id=c.id,
         number=c.number,
@@ -366,3 +411,101 @@ def get_customer(
         office_name=office_name,
         created_at=c.created_at,
     )
+
+
+def _same_person(db: Session, actor: Actor, customer: Customer) -> list[tuple]:
+    """The same national id's other records within the actor's scope, by number."""
+    return db.exec(
+        _with_owner()
+        .where(
+            Customer.national_id == customer.national_id,
+            Customer.id != customer.id,
+            _scoped(actor),
+        )
+        .order_by(Customer.number)
+    ).all()
+
+
+def _visible_record(
+    db: Session, actor: Actor, number: int | str | None, *, lock: bool = False
+) -> Customer:
+    cnumber = _as_int(number)
+    if cnumber is None:
+        raise NotFound()
+    query = select(Customer).where(Customer.number == cnumber, _scoped(actor))
+    customer = db.exec(query.with_for_update() if lock else query).first()
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def customer_page(db: Session, actor: Actor, number: int | str | None) -> CustomerPage:
+    """One customer with the same person's records in the other portfolios the actor sees."""
+    view = get_customer(db, actor, number=number)
+    customer = db.get(Customer, view.id)
+    return CustomerPage(
+        customer=view,
+        same_person=tuple(_row(actor, *found) for found in _same_person(db, actor, customer)),
+        can_edit=actor.can("quote.create"),
+    )
+
+
+def person_record_ids(db: Session, actor: Actor, number: int | str | None) -> list[int]:
+    """Ids of this customer's record and the same person's other records the actor sees:
+    whose quotes (and, later, policies) the customer page lists together."""
+    _require_reader(actor)
+    customer = _visible_record(db, actor, number)
+    return [customer.id] + [c.id for c, _, _ in _same_person(db, actor, customer)]
+
+
+# ---------------------------------------------------------------- editing
+
+
+def update_customer(
+    db: Session,
+    actor: Actor,
+    number: int | str | None,
+    *,
+    tax_office: str,
+    address: str,
+    phone: str,
+    email: str,
+) -> CustomerView:
+    """Changes the contact data of a customer in the actor's scope; audited field by field.
+
+    The identity (kind, TCKN/VKN, name) and the customer group stay: quotes were priced on
+    them. Nothing changed writes nothing.
+    """
+    actor.require("quote.create")
+    customer = _visible_record(db, actor, number, lock=True)
+    fields = {
+        "tax_office": _clean(tax_office),
+        "address": _clean(address),
+        "phone": _clean(phone),
+        "email": (email or "").strip(),
+    }
+    problems = _contact_problems(customer.kind, fields)
+    if customer.kind == CustomerKind.CORPORATE.value and not fields["tax_office"]:
+        problems.insert(0, ValidationFailed("customer.tax_office_required", field="tax_office"))
+    if problems:
+        db.rollback()
+        raise CustomerProblems(problems)
+    changed = {k: v for k, v in fields.items() if getattr(customer, k) != v}
+    if changed:
+        before = {"number": customer.number} | {k: getattr(customer, k) for k in changed}
+        for key, value in changed.items():
+            setattr(customer, key, value)
+        db.add(customer)
+        audit_log.record(
+            db,
+            actor,
+            "customer.update",
+            "customer",
+            customer.id,
+            before,
+            {"number": customer.number} | changed,
+        )
+        db.commit()
+    else:
+        db.rollback()
+    return get_customer(db, actor, customer_id=customer.id)

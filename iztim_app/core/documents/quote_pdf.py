@@ -27,7 +27,7 @@ def render_quote(view, line_name: str, field_rows: list[tuple[str, str]], lang: 
             (t("quote.valid_until"), clock.format_date(view.valid_until)),
             (t("quote.line"), line_name),
             (t("quote.customer"), f"{view.customer_name} ({view.customer_number})"),
-            (t("quote.start"), period),
+            (t("quote.term"), period),
             (t("quote.sum_insured"), format_try(view.sum_insured)),
             (t("quote.prepared_by"), view.prepared_by),
             (t("quote.approved_by"), f"{view.approved_by or ''} · {approved_at}"),

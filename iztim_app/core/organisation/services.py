@@ -42,6 +42,7 @@ def _snapshot(office: Office) -> dict:
 
 def list_offices(db: Session, actor: Actor) -> list[OfficeRow]:
     """The whole tree in tree order for admins and report readers; otherwise own office."""
+    actor.require_ready()
     offices = db.exec(select(Office).order_by(Office.path)).all()
     if not (actor.can("user.manage") or actor.can("report.view")) or actor.is_agency:
         offices = [o for o in offices if o.id == actor.office_id]

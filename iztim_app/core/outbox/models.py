@@ -11,9 +11,10 @@ from iztim_app.core.db import utc_column
 
 
 class OutboxStatus(StrEnum):
-    QUEUED = "queued"  # no mail server configured yet: kept to be sent
+    QUEUED = "queued"  # recorded, waiting for a sender (or for a mail server to be configured)
+    SENDING = "sending"  # claimed by one sender, which is talking to the mail server
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # the server refused or did not answer; tried again up to 5 times
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -29,4 +30,5 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(max_length=16, index=True)
     attempts: int = Field(default=0)
     last_error: str = Field(default="", max_length=400)
+    # When it was sent; while `sending`, when that attempt began (a stale claim is retaken).
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -1,7 +1,8 @@
 """Quotes (teklif): priced on the line's form, immutable once saved.
 
-Only the approval columns change after save (status, approver, rejection, superseded by);
-an update touching anything else is refused at flush time.
+Only the approval columns change after save, each once (approver, rejection, superseded by,
+policy number), and the status only along the allowed moves; the database refuses anything
+else (see `QUOTE_GUARD` and `iztim_app.core.guards`), the ORM already at flush.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlmodel import Field, SQLModel
 
 from iztim_app.core.db import money_column, utc_column
+from iztim_app.core.guards import Guard, GuardViolation, protect
 
 
 class QuoteStatus(StrEnum):
@@ -77,27 +78,52 @@ class Quote(SQLModel, table=True):
     policy_number: int | None = Field(default=None, index=True)
 
 
-MUTABLE_COLUMNS = frozenset(
-    {
-        "status",
-        "approved_by_code",
-        "approved_at",
-        "rejected_by_code",
-        "rejected_at",
-        "rejection_reason",
-        "superseded_by_id",
-        "policy_number",
-    }
+class ImmutableQuote(GuardViolation):
+    """A programming error: some code tried to change a saved quote in a way the guard refuses
+    (raised at flush by the ORM hook, or by the database's trigger for raw and bulk SQL)."""
+
+
+# The one declaration of what may change on a saved quote: the database triggers (migration
+# 0007 and any later re-install) and the ORM hook both come from it.
+QUOTE_GUARD = Guard(
+    table="quote",
+    mutable=frozenset(
+        {
+            "status",
+            "approved_by_code",
+            "approved_at",
+            "rejected_by_code",
+            "rejected_at",
+            "rejection_reason",
+            "superseded_by_id",
+            "policy_number",
+        }
+    ),
+    set_once=frozenset(
+        {
+            "approved_by_code",
+            "approved_at",
+            "rejected_by_code",
+            "rejected_at",
+            "rejection_reason",
+            "superseded_by_id",
+            "policy_number",
+        }
+    ),
+    status="status",
+    moves=frozenset(
+        {
+            (QuoteStatus.AWAITING_APPROVAL.value, QuoteStatus.APPROVED.value),
+            (QuoteStatus.AWAITING_APPROVAL.value, QuoteStatus.REJECTED.value),
+            # A revision supersedes whatever it revises, as long as nothing superseded it yet.
+            (QuoteStatus.AWAITING_APPROVAL.value, QuoteStatus.SUPERSEDED.value),
+            (QuoteStatus.APPROVED.value, QuoteStatus.SUPERSEDED.value),
+            (QuoteStatus.REJECTED.value, QuoteStatus.SUPERSEDED.value),
+        }
+    ),
+    refuse_delete=True,
+    error=ImmutableQuote,
 )
+MUTABLE_COLUMNS = QUOTE_GUARD.mutable
 
-
-class ImmutableQuote(RuntimeError):
-    """A programming error: some code tried to change a saved quote."""
-
-
-@event.listens_for(Quote, "before_update")
-def _refuse_changes(mapper, connection, target: Quote) -> None:  # noqa: ANN001
-    state = sa.inspect(target)
-    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
-    if changed - MUTABLE_COLUMNS:
-        raise ImmutableQuote(f"saved quotes are immutable: {sorted(changed - MUTABLE_COLUMNS)}")
+protect(Quote, QUOTE_GUARD)

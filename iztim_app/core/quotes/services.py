@@ -14,13 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from iztim_app.core import clock
+from iztim_app.core import clock, dates
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
-from iztim_app.core.customers.services import search_condition
+from iztim_app.core.customers.services import person_record_ids, search_condition
+from iztim_app.core.db import money_sum
 from iztim_app.core.documents.quote_pdf import render_quote
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from iztim_app.core.money import parse_amount, round2
+from iztim_app.core.money import parse_amount
 from iztim_app.core.numbering import next_number
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.quotes import rules
@@ -143,6 +144,7 @@ def _visible(actor: Actor):  # noqa: ANN202
 
 
 def _require_reader(actor: Actor) -> None:
+    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
     if not (actor.can("quote.view") or actor.can("quote.create")):
         raise PermissionDenied(permission="quote.view")
 
@@ -180,17 +182,6 @@ def _customer(db: Session, actor: Actor, customer_id) -> Customer:  # noqa: ANN0
     return customer
 
 
-def _parse_date(value, field_name: str) -> date:  # noqa: ANN001
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ValidationFailed(
-            "error.required" if not value else "error.invalid", field=field_name
-        ) from None
-
-
 def _price(
     db: Session, actor: Actor, inp: QuoteInput, today: date
 ) -> tuple[Customer, versions.TariffVersion, PriceResult, Decimal, date, date | None]:
@@ -201,20 +192,12 @@ def _price(
         raise ValidationFailed("quote.no_tariff", field="line") from None
     if inp.line_code not in tariff.lines:
         raise ValidationFailed("quote.line_unknown", field="line")
-    try:
-        sum_insured = (
-            parse_amount(inp.sum_insured)
-            if not isinstance(inp.sum_insured, Decimal)
-            else inp.sum_insured
-        )
-    except ValueError:
-        raise ValidationFailed("quote.sum_insured_invalid", field="sum_insured") from None
-    if sum_insured <= 0:
-        raise ValidationFailed("quote.sum_insured_invalid", field="sum_insured")
-    start = _parse_date(inp.start_date, "start_date")
-    end = _parse_date(inp.end_date, "end_date") if inp.end_date not in (None, "") else None
-    if end is not None and end < start:
-        raise ValidationFailed("error.date_range", field="end_date")
+    sum_insured = parse_amount(
+        inp.sum_insured, "sum_insured", positive=True, code="quote.sum_insured_invalid"
+    )
+    start = dates.parse_date(inp.start_date, "start_date")
+    end = dates.parse_date(inp.end_date, "end_date", required=False)
+    dates.check_order(start, end, "end_date")
     values = {str(k): str(v) for k, v in (inp.values or {}).items() if str(v).strip() != ""}
     result = price(tariff, inp.line_code, customer.customer_group, sum_insured, start, end, values)
     return customer, version, result, sum_insured, start, end
@@ -418,8 +401,7 @@ def list_quotes(
 ) -> Page[QuoteRow]:
     _require_reader(actor)
     today = today or clock.today()
-    if flt.date_from and flt.date_to and flt.date_to < flt.date_from:
-        raise ValidationFailed("error.date_range", field="date_to")
+    dates.check_order(flt.date_from, flt.date_to, "date_to")
     query = (
         select(Quote, Customer)
         .join(Customer, Customer.id == Quote.customer_id)
@@ -447,6 +429,27 @@ def list_quotes(
             sa.func.lower(Quote.prepared_by_code) == flt.prepared_by.strip().lower()
         )
     return _rows(db, query.order_by(Quote.number.desc()), page, size, today)
+
+
+def customer_quotes(
+    db: Session,
+    actor: Actor,
+    customer_number,  # noqa: ANN001
+    page: int = 1,
+    size: int = 20,
+    today: date | None = None,
+) -> Page[QuoteRow]:
+    """The customer page's quotes: on this record and the same person's other records the
+    actor sees (other portfolios, for head office), each quote within the actor's scope."""
+    _require_reader(actor)
+    ids = person_record_ids(db, actor, customer_number)
+    query = (
+        select(Quote, Customer)
+        .join(Customer, Customer.id == Quote.customer_id)
+        .where(_visible(actor), Quote.customer_id.in_(ids))
+        .order_by(Quote.number.desc())
+    )
+    return _rows(db, query, page, size, today or clock.today())
 
 
 def _parse_number_or_zero(text: str) -> int:
@@ -561,14 +564,14 @@ def reject(db: Session, actor: Actor, number, reason: str, today: date | None = 
 
 def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> list[StatsRow]:
     """Quotes between two dates by line and individual/corporate, aggregated in the database."""
+    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
     if not (actor.can("report.view") or actor.can("quote.view")):
         raise PermissionDenied(permission="report.view")
     if date_from is None or date_to is None:
         raise ValidationFailed(
             "error.required", field="date_from" if date_from is None else "date_to"
         )
-    if date_to < date_from:
-        raise ValidationFailed("error.date_range", field="date_to")
+    dates.check_order(date_from, date_to, "date_to")
     approved = sa.case((Quote.status == QuoteStatus.APPROVED.value, 1), else_=0)
     converted = sa.case((Quote.policy_number.is_not(None), 1), else_=0)
     query = (
@@ -576,9 +579,9 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
             Quote.line_code,
             Quote.customer_kind,
             sa.func.count(Quote.id),
-            sa.func.coalesce(sa.func.sum(Quote.sum_insured), 0),
-            sa.func.coalesce(sa.func.sum(Quote.net_premium), 0),
-            sa.func.coalesce(sa.func.sum(Quote.gross_premium), 0),
+            money_sum(Quote.sum_insured),
+            money_sum(Quote.net_premium),
+            money_sum(Quote.gross_premium),
             sa.func.sum(approved),
             sa.func.sum(converted),
         )
@@ -591,9 +594,9 @@ def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> lis
             line,
             kind,
             int(count),
-            round2(Decimal(str(si))),
-            round2(Decimal(str(net))),
-            round2(Decimal(str(gross))),
+            si,
+            net,
+            gross,
             int(appr or 0),
             int(conv or 0),
         )

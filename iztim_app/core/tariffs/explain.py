@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from iztim_app.core.money import format_number, format_try
+from iztim_app.core.money import format_try
+from iztim_app.core.tariffs.labels import LineLabels, number_text
 from iztim_app.i18n import translate
 
 
@@ -17,28 +18,31 @@ def _amount(text: Any) -> str:
     return format_try(Decimal(str(text)))
 
 
-def _num(text: Any, places: int = 2) -> str:
-    """Whole numbers without decimals (bands, percentages), others with `places`."""
-    value = Decimal(str(text))
-    if value == value.to_integral_value():
-        places = 0
-    return format_number(value, places)
+def explain(
+    steps: list[dict[str, Any]], lang: str, labels: LineLabels | None = None
+) -> list[dict[str, str]]:
+    """[{step, detail, amount}] for each worksheet step.
 
-
-def explain(steps: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
-    """[{step, detail, amount}] for each worksheet step."""
+    `labels` (from the tariff version the quote was priced with) names fields, choices and
+    customer groups as the tariff files do; without it the codes stand for themselves.
+    """
+    labels = labels or LineLabels(lang)
     out: list[dict[str, str]] = []
     for s in steps:
         kind = s.get("kind")
         if kind == "rate":
-            keys = ", ".join(f"{k}={v}" for k, v in (s.get("keys") or {}).items())
+            cells = {"customer_group": s["customer_group"], **(s.get("keys") or {})}
+            keys = ", ".join(
+                f"{labels.field(k)}: "
+                + (labels.group(v) if k == "customer_group" and v != "*" else labels.value(k, v))
+                for k, v in cells.items()
+            )
             detail = translate(
                 "explain.rate",
                 lang,
                 row=s["row"],
-                group=s["customer_group"],
                 keys=keys,
-                rate=_num(s["rate_per_mille"], 4),
+                rate=number_text(s["rate_per_mille"]),
                 sum_insured=_amount(s["sum_insured"]),
                 fixed=_amount(s["fixed"]),
             )
@@ -50,21 +54,24 @@ def explain(steps: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
                 }
             )
         elif kind == "factor":
+            field = s["field"]
+            value = labels.value(field, s.get("value"))
             if s.get("match") is not None:
-                band = s["match"]
+                key = "explain.factor_any" if s["match"] == "*" else "explain.factor_value"
+                band = ""
             else:
-                low = "" if s.get("min") is None else _num(s["min"])
-                high = "" if s.get("max") is None else _num(s["max"])
-                band = f"[{low} – {high})"
+                number_kind = labels.kind(field) or "decimal"
+                low = "" if s.get("min") is None else number_text(s["min"], number_kind)
+                high = "" if s.get("max") is None else number_text(s["max"], number_kind)
+                key, band = "explain.factor", f"[{low} – {high})"
             detail = translate(
-                "explain.factor",
+                key,
                 lang,
-                factor=s["factor"],
-                field=s["field"],
-                value=s.get("value") or "—",
+                field=labels.field(field),
+                value=value,
                 row=s["row"],
                 band=band,
-                multiplier=_num(s["multiplier"], 4),
+                multiplier=number_text(s["multiplier"]),
             )
             out.append(
                 {
@@ -75,7 +82,7 @@ def explain(steps: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
             )
         elif kind == "short_rate":
             detail = translate(
-                "explain.short_rate", lang, days=s["days"], percent=_num(s["earned_percent"])
+                "explain.short_rate", lang, days=s["days"], percent=number_text(s["earned_percent"])
             )
             out.append(
                 {
@@ -96,7 +103,7 @@ def explain(steps: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
             )
         elif kind == "tax":
             name = s.get("name_en") if lang == "en" else s.get("name_tr")
-            detail = f"{s['code']} · {name} · %{_num(Decimal(str(s['rate'])) * 100)}"
+            detail = f"{s['code']} · {name} · %{number_text(Decimal(str(s['rate'])) * 100)}"
             out.append(
                 {
                     "step": translate("explain.step.tax", lang),

@@ -1,14 +1,14 @@
 """The text formats of the tariff contract, shared by CSV cells and quote input.
 
-Decimals use `.` (no thousands separator, no exponent), dates are `YYYY-MM-DD`,
-booleans are `yes` / `no`. Each parser returns None for text that does not fit, so
-callers decide whether that is a load Problem or a ValidationFailed.
+Decimals use `.` (no thousands separator, no exponent), dates are `YYYY-MM-DD` (read by
+the one date parser, core/dates.py, with `iso_only`), booleans are `yes` / `no`. Each
+parser returns None for text that does not fit, so callers decide whether that is a load
+Problem or a ValidationFailed.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
 WILDCARD = "*"
@@ -17,7 +17,6 @@ NO = "no"
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _CODE = re.compile(r"[\w.\-]+")
 
@@ -29,15 +28,6 @@ def parse_integer(text: str) -> int | None:
 def parse_decimal(text: str) -> Decimal | None:
     """Strict: `1234.5` yes; `1,5`, `1e3`, `NaN` no (a CSV typo must not slip through)."""
     return Decimal(text) if _DECIMAL.fullmatch(text) else None
-
-
-def parse_date(text: str) -> date | None:
-    if not _DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def parse_boolean(text: str) -> str | None:

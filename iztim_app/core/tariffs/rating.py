@@ -35,7 +35,12 @@ from iztim_app.core.tariffs.model import (
     ShortRateRow,
     TariffSet,
 )
-from iztim_app.core.tariffs.values import parse_amount, parse_date_input, parse_values
+from iztim_app.core.tariffs.values import (
+    field_label,
+    parse_amount,
+    parse_date_input,
+    parse_values,
+)
 from iztim_app.core.tariffs.worksheet import (
     FactorStep,
     GrossStep,
@@ -46,6 +51,7 @@ from iztim_app.core.tariffs.worksheet import (
     TaxStep,
     trimmed,
 )
+from iztim_app.i18n import Label
 
 FULL_YEAR_DAYS = 365  # a shorter term is short-term (short-rate scale)
 MAX_TERM_DAYS = 366
@@ -190,7 +196,9 @@ def price(
     if days <= 0:
         raise ValidationFailed("pricing.end_before_start", field="end_date", start=start, end=end)
     if days > MAX_TERM_DAYS:
-        raise PricingError("pricing.term_too_long", line=line, days=days, max=MAX_TERM_DAYS)
+        raise PricingError(
+            "pricing.term_too_long", line=_line_name(tariff), days=days, max=MAX_TERM_DAYS
+        )
 
     index = tariff.index
     quote = parse_values(index.parsers, values)
@@ -200,12 +208,12 @@ def price(
         described = ", ".join(
             f"{key}={_value_text(quote[key])}" for key in (CUSTOMER_GROUP, *index.key_fields)
         )
-        raise PricingError("pricing.no_rate", line=line, values=described)
+        raise PricingError("pricing.no_rate", line=_line_name(tariff), values=described)
     base = _add(_mul(amount_insured, rate_row.rate_per_mille).scaleb(-3, EXACT), rate_row.fixed)
 
     quote[SUM_INSURED] = amount_insured
     if index.needs_age:
-        quote[AGE] = _age(quote[BIRTH_DATE], start)
+        quote[AGE] = _age(quote[BIRTH_DATE], start, tariff)
     if index.needs_vehicle_age:
         model_year = quote[MODEL_YEAR]
         quote[VEHICLE_AGE] = None if model_year is None else start.year - model_year
@@ -217,9 +225,9 @@ def price(
         if row is None:
             raise PricingError(
                 "pricing.no_factor_row",
-                line=line,
+                line=_line_name(tariff),
                 factor=factor.name,
-                field=factor.field,
+                field=_field_name(tariff, factor.field),
                 value=_value_text(value) or "—",
             )
         amount = _mul(amount, row.multiplier)
@@ -266,12 +274,25 @@ def full_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _age(born: date | None, start: date) -> int | None:
+def _line_name(tariff: LineTariff) -> Label:
+    return Label(tariff.line.name_tr, tariff.line.name_en)
+
+
+def _field_name(tariff: LineTariff, name: str) -> Label | str:
+    """What a message calls a field: its fields.csv label, or a standard value's name."""
+    found = tariff.get_field(name)
+    return Label(found.label_tr, found.label_en) if found is not None else field_label(name)
+
+
+def _age(born: date | None, start: date, tariff: LineTariff) -> int | None:
     if born is None:
         return None
     if born > start:
         raise ValidationFailed(
-            "pricing.birth_after_start", field=BIRTH_DATE, name=BIRTH_DATE, value=born
+            "pricing.birth_after_start",
+            field=BIRTH_DATE,
+            name=_field_name(tariff, BIRTH_DATE),
+            value=born,
         )
     return full_years(born, start)
 

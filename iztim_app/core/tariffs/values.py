@@ -7,21 +7,22 @@ the field. Already-typed values (int, Decimal, date, bool) are accepted as well.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from iztim_app.core import dates
 from iztim_app.core.errors import ValidationFailed
+from iztim_app.core.money import parse_amount as parse_money
 from iztim_app.core.tariffs import formats
+from iztim_app.core.tariffs.labels import number_text
+from iztim_app.i18n import CATALOGUE, Label
 
 if TYPE_CHECKING:
     from iztim_app.core.tariffs.model import Field
 
 Parser = Callable[[Any], Any]
-MAX_AMOUNT = Decimal(10) ** 12
-_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
 
 
 def _to_int(raw: Any) -> int | None:
@@ -46,7 +47,7 @@ def _to_decimal(raw: Any) -> Decimal | None:
 
 def _to_date(raw: Any) -> date | None:
     if isinstance(raw, str):
-        return formats.parse_date(raw)
+        return dates.read_date(raw, iso_only=True)
     if isinstance(raw, date) and not isinstance(raw, datetime):
         return raw
     return None
@@ -58,6 +59,13 @@ def _to_boolean(raw: Any) -> str | None:
     if isinstance(raw, bool):
         return formats.YES if raw else formats.NO
     return None
+
+
+def field_label(name: str) -> Label | str:
+    """What a message calls a standard field (`sum_insured`, `start_date`, …): its label from
+    the catalogue (`field.<name>`); a name without one stays as it is."""
+    key = f"field.{name}"
+    return Label.of(key) if key in CATALOGUE else name
 
 
 def _to_text(raw: Any) -> str | None:
@@ -115,9 +123,15 @@ def compile_parser(field: Field, choice_values: Iterable[str] = ()) -> Parser:
 def _general_parser(field: Field, choice_values: Iterable[str]) -> Parser:
     """Every rule for one field: blank, required, type, choice, bounds."""
     name = field.name
+    label = Label(field.label_tr, field.label_en)  # messages name the field by its label
     required = field.required
     convert, bad_code = _CONVERT[field.type]
     low, high = field.min, field.max
+    kind = field.type
+
+    def bound(value: Any) -> str:
+        return number_text(value, kind)
+
     options = frozenset(choice_values) if field.type == "choice" else None
     options_text = ", ".join(sorted(options)) if options else ""
 
@@ -128,20 +142,22 @@ def _general_parser(field: Field, choice_values: Iterable[str]) -> Parser:
                 raw = None
         if raw is None:
             if required:
-                raise ValidationFailed("pricing.required", field=name, name=name)
+                raise ValidationFailed("pricing.required", field=name, name=label)
             return None
         value = convert(raw)
         if value is None:
-            raise ValidationFailed(bad_code, field=name, name=name, value=str(raw))
+            raise ValidationFailed(bad_code, field=name, name=label, value=str(raw))
         if options is not None and value not in options:
             raise ValidationFailed(
-                "pricing.unknown_choice", field=name, name=name, value=value, choices=options_text
+                "pricing.unknown_choice", field=name, name=label, value=value, choices=options_text
             )
         if low is not None and value < low:
-            raise ValidationFailed("pricing.below_min", field=name, name=name, value=value, min=low)
+            raise ValidationFailed(
+                "pricing.below_min", field=name, name=label, value=value, min=bound(low)
+            )
         if high is not None and value > high:
             raise ValidationFailed(
-                "pricing.above_max", field=name, name=name, value=value, max=high
+                "pricing.above_max", field=name, name=label, value=value, max=bound(high)
             )
         return value
 
@@ -162,25 +178,25 @@ def parse_values(parsers: Mapping[str, Parser], values: Mapping[str, Any] | None
 
 
 def parse_amount(raw: Decimal | int | str, name: str) -> Decimal:
-    """A money amount (sum insured, premium): 0 ≤ x < 10¹², kuruş at most, `.` decimals.
-
-    The bound is what `Numeric(14, 2)` stores, and keeps round2 within Decimal precision.
-    """
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if _PLAIN_AMOUNT.fullmatch(raw):  # the usual case, checked in one step
-            return Decimal(raw)
-    value = _to_decimal(raw)
-    if (
-        value is None or not 0 <= value < MAX_AMOUNT or value.normalize().as_tuple().exponent < -2  # type: ignore[operator]
-    ):
-        raise ValidationFailed("pricing.bad_amount", field=name, name=name, value=str(raw))
-    return value
+    """A money amount of the tariff contract (sum insured, premium): the one amount parser
+    with `.` decimals only (money.parse_amount), refused as `pricing.bad_amount`."""
+    return parse_money(
+        raw,
+        name,
+        plain=True,
+        code="pricing.bad_amount",
+        decimals_code="pricing.bad_amount",
+        name=field_label(name),
+    )
 
 
 def parse_date_input(raw: date | str, name: str) -> date:
-    """A policy date: a `date` or `YYYY-MM-DD` text (a datetime is refused, not truncated)."""
-    value = _to_date(raw.strip() if isinstance(raw, str) else raw)
-    if value is None:
-        raise ValidationFailed("pricing.not_date", field=name, name=name, value=str(raw))
-    return value
+    """A policy date of the tariff contract: the one date parser, `YYYY-MM-DD` only."""
+    return dates.parse_date(  # type: ignore[return-value]
+        raw,
+        name,
+        iso_only=True,
+        code="pricing.not_date",
+        required_code="pricing.not_date",
+        name=field_label(name),
+    )

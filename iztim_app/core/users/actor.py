@@ -1,4 +1,7 @@
-"""The acting user, rebuilt from the database for every request; services check it."""
+"""The acting user, rebuilt from the database for every request; services check it.
+
+`load_actor` lives here, beside `Actor`, so that sign-in, sessions and user administration
+can all build one without importing each other."""
 
 from __future__ import annotations
 
@@ -6,9 +9,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlmodel import Session, select
 
-from iztim_app.core.errors import PermissionDenied
-from iztim_app.core.users.permissions import Scope
+from iztim_app.core.errors import PasswordChangeRequired, PermissionDenied
+from iztim_app.core.organisation.models import Office, OfficeKind
+from iztim_app.core.users.models import AuthorityLimit, User, UserPermission
+from iztim_app.core.users.permissions import (
+    PERMISSION_CODES,
+    Scope,
+    effective_permissions,
+    effective_scope,
+)
 
 
 @dataclass(frozen=True)
@@ -27,11 +38,20 @@ class Actor:
     quote_limits: tuple[tuple[str, Decimal], ...] = ()
     policy_limits: tuple[tuple[str, Decimal], ...] = ()
     office_kind: str = ""
+    # A temporary password set by IT is still unchanged: the actor may do nothing but
+    # change it (and sign out). Every check below refuses, so no service can forget it.
+    password_change_pending: bool = False
 
     def can(self, permission: str) -> bool:
-        return permission in self.permissions
+        return not self.password_change_pending and permission in self.permissions
+
+    def require_ready(self) -> None:
+        """For services open to every signed-in user (no permission of their own)."""
+        if self.password_change_pending:
+            raise PasswordChangeRequired(permission="password.change")
 
     def require(self, permission: str) -> None:
+        self.require_ready()
         if permission not in self.permissions:
             raise PermissionDenied(permission=permission)
 
@@ -44,6 +64,8 @@ class Actor:
 
     def visible(self, owner_user_id, office_id, office_path) -> sa.ColumnElement[bool]:  # noqa: ANN001
         """SQL condition for records this actor may see (owner/office columns of the record)."""
+        if self.password_change_pending:
+            return sa.false()
         if self.scope is Scope.ALL:
             return sa.true()
         if self.scope is Scope.OFFICE_TREE:
@@ -53,10 +75,43 @@ class Actor:
         return owner_user_id == self.user_id
 
 
+def load_actor(db: Session, user_id: int) -> Actor | None:
+    """Fresh from the database: a disabled user, or one in a closed office, gets no actor.
+
+    A sign-in lock does not end open sessions (it stops password guessing, and must not
+    let a guesser throw the real user out); IT disables a user to stop them acting."""
+    user = db.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    office = db.get(Office, user.office_id)
+    if office is None or not office.active:
+        return None
+    is_agency = office.kind == OfficeKind.AGENCY.value
+    granted = set(
+        db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
+    )
+    limits = db.exec(select(AuthorityLimit).where(AuthorityLimit.user_id == user.id)).all()
+    return Actor(
+        user_id=user.id,
+        code=user.code,
+        name=user.name,
+        office_id=office.id,
+        office_code=office.code,
+        office_name=office.name,
+        office_path=office.path,
+        is_agency=is_agency,
+        permissions=effective_permissions(granted, is_agency),
+        scope=effective_scope(user.view_scope, is_agency),
+        lang=user.lang,
+        quote_limits=tuple(sorted((lim.line_code, lim.quote_limit) for lim in limits)),
+        policy_limits=tuple(sorted((lim.line_code, lim.policy_limit) for lim in limits)),
+        office_kind=office.kind,
+        password_change_pending=bool(user.must_change_password),
+    )
+
+
 def operator_actor(code: str = "cli") -> Actor:
     """The command line's identity: an operator at the server with every power, audited as such."""
-    from iztim_app.core.users.permissions import PERMISSION_CODES
-
     return Actor(
         user_id=0,
         code=code,

@@ -1,4 +1,4 @@
-"""User administration (IT staff, `user.manage`) and loading the acting user."""
+"""User administration (IT staff, `user.manage`); the acting user is built in `actor.py`."""
 
 from __future__ import annotations
 
@@ -11,60 +11,26 @@ from sqlmodel import Session, select
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
+from iztim_app.core.auth.throttle import clear_throttle
 from iztim_app.core.email_address import is_email
 from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
 from iztim_app.core.lines import known_lines
-from iztim_app.core.money import parse_amount, round2
+from iztim_app.core.money import KURUS, parse_amount
 from iztim_app.core.organisation.models import Office, OfficeKind
 from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.sessions.services import end_all_sessions
 from iztim_app.core.users import passwords
-from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.actor import Actor, load_actor  # noqa: F401  (load_actor: its former home)
 from iztim_app.core.users.models import AuthorityLimit, User, UserPermission
 from iztim_app.core.users.permissions import (
     AGENCY_FORBIDDEN,
     PERMISSION_CODES,
     ROLES,
     Scope,
-    effective_permissions,
     effective_scope,
 )
 
 USER_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
-MAX_LIMIT = Decimal("999999999999.99")
-
-
-# ---------------------------------------------------------------- the acting user
-
-
-def load_actor(db: Session, user_id: int) -> Actor | None:
-    """Fresh from the database: a disabled or locked user gets no actor at all."""
-    user = db.get(User, user_id)
-    if user is None or not user.active or user.locked:
-        return None
-    office = db.get(Office, user.office_id)
-    if office is None or not office.active:
-        return None
-    is_agency = office.kind == OfficeKind.AGENCY.value
-    granted = set(
-        db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
-    )
-    limits = db.exec(select(AuthorityLimit).where(AuthorityLimit.user_id == user.id)).all()
-    return Actor(
-        user_id=user.id,
-        code=user.code,
-        name=user.name,
-        office_id=office.id,
-        office_code=office.code,
-        office_name=office.name,
-        office_path=office.path,
-        is_agency=is_agency,
-        permissions=effective_permissions(granted, is_agency),
-        scope=effective_scope(user.view_scope, is_agency),
-        lang=user.lang,
-        quote_limits=tuple(sorted((lim.line_code, lim.quote_limit) for lim in limits)),
-        policy_limits=tuple(sorted((lim.line_code, lim.policy_limit) for lim in limits)),
-        office_kind=office.kind,
-    )
 
 
 # ---------------------------------------------------------------- DTOs
@@ -379,8 +345,6 @@ def apply_role(db: Session, actor: Actor, user_id: int, role: str) -> UserDetail
 
 def set_active(db: Session, actor: Actor, user_id: int, active: bool) -> UserDetail:
     """Disabling also ends the user's open sessions: they cannot act any more."""
-    from iztim_app.core.auth.services import end_all_sessions
-
     actor.require("user.manage")
     user = _get_user(db, user_id)
     if user.id == actor.user_id and not active:
@@ -404,8 +368,6 @@ def set_active(db: Session, actor: Actor, user_id: int, active: bool) -> UserDet
 
 
 def unlock(db: Session, actor: Actor, user_id: int) -> UserDetail:
-    from iztim_app.core.auth.services import clear_throttle
-
     actor.require("user.manage")
     user = _get_user(db, user_id)
     before = _snapshot(db, user)
@@ -418,8 +380,6 @@ def unlock(db: Session, actor: Actor, user_id: int) -> UserDetail:
 
 def reset_password(db: Session, actor: Actor, user_id: int) -> str:
     """Returns a one-time password to hand over; it is never stored or logged in clear."""
-    from iztim_app.core.auth.services import clear_throttle, end_all_sessions
-
     actor.require("user.manage")
     user = _get_user(db, user_id)
     temporary = passwords.temporary_password()
@@ -436,13 +396,8 @@ def reset_password(db: Session, actor: Actor, user_id: int) -> str:
 
 
 def _parse_limit(text, field: str) -> Decimal:  # noqa: ANN001
-    try:
-        value = round2(parse_amount(str(text)))
-    except ValueError:
-        raise ValidationFailed("limit.invalid", field=field) from None
-    if value < 0 or value > MAX_LIMIT:
-        raise ValidationFailed("limit.invalid", field=field)
-    return value
+    """An amount as IT types it; more decimals than kuruş are refused, never rounded."""
+    return parse_amount(text, field, code="limit.invalid").quantize(KURUS)
 
 
 def set_limit(
@@ -493,6 +448,7 @@ def remove_limit(db: Session, actor: Actor, user_id: int, line_code: str) -> Use
 
 
 def set_own_language(db: Session, actor: Actor, lang: str) -> None:
+    actor.require_ready()
     if lang not in ("tr", "en"):
         raise ValidationFailed("error.invalid", field="lang")
     user = _get_user(db, actor.user_id)

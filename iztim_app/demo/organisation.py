@@ -1,4 +1,7 @@
-"""Demo data: a small insurer's office tree and a user for every role. Loaded once."""
+"""Demo data: a small insurer's office tree and a user for every role, then a year of quotes.
+
+Loaded once by `iztim demo load`, and only in a demo installation (settings.demo_mode).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from iztim_app.core.demo_quotes import load_demo_quotes
 from iztim_app.core.lines import known_lines
 from iztim_app.core.organisation import services as offices
 from iztim_app.core.organisation.models import Office
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import operator_actor
+from iztim_app.demo.quotes import load_demo_quotes
 
 DEMO_PASSWORD = "Demo.2026"
 

@@ -1,0 +1,199 @@
+"""One quote: its data, price, worksheet and the actions its status allows."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iztim_app.pages.components import T, field, messages, page_title
+from iztim_app.pages.quote_parts import quote_tabs
+from iztim_app.pages.worksheet import worksheet_table
+from iztim_app.states.quote_detail import QuoteDetailState as D
+from iztim_app.states.session import SessionState
+
+
+def _kv(key: str, value) -> rx.Component:  # noqa: ANN001
+    return rx.el.div(rx.el.dt(T[key]), rx.el.dd(value), class_name="iz-kv")
+
+
+def quote_detail_page() -> rx.Component:
+    q = D.quote
+    return rx.vstack(
+        page_title("quote.title"),
+        quote_tabs("detail"),
+        messages(D),
+        rx.cond(
+            q.contains("number"),
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(T["quote.number"], " ", q["number"], size="5", as_="h2"),
+                    rx.badge(
+                        q["status_text"],
+                        color_scheme=q["color"],
+                        size="2",
+                        data_testid="quote-status",
+                    ),
+                    align="center",
+                    spacing="3",
+                ),
+                rx.cond(
+                    q["awaiting"] != "",
+                    rx.callout(T["quote.awaiting_note"], icon="clock", color_scheme="amber"),
+                    rx.fragment(),
+                ),
+                rx.grid(
+                    rx.card(
+                        rx.el.dl(
+                            _kv("quote.date", q["date"]),
+                            _kv("quote.valid_until", q["valid_until"]),
+                            _kv("quote.line", q["line"]),
+                            _kv("quote.customer", q["customer"]),
+                            _kv("quote.kind", q["customer_kind"]),
+                            _kv("quote.customer_group", q["customer_group"]),
+                            _kv("quote.sum_insured", q["sum_insured"]),
+                            _kv("quote.term", q["period"]),
+                            _kv("quote.channel", q["channel"]),
+                            _kv("quote.prepared_by", q["prepared_by"]),
+                            rx.cond(
+                                q["approved_by"] != "",
+                                _kv(
+                                    "quote.approved_by", q["approved_by"] + " · " + q["approved_at"]
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
+                                q["rejected_by"] != "",
+                                _kv(
+                                    "quote.reason", q["rejected_by"] + ": " + q["rejection_reason"]
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
+                                q["revises"] != "",
+                                _kv(
+                                    "quote.revises",
+                                    rx.el.a(
+                                        q["revises"], href="/teklifler/detay?no=" + q["revises"]
+                                    ),
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
+                                q["superseded_by"] != "",
+                                _kv(
+                                    "quote.superseded_by",
+                                    rx.el.a(
+                                        q["superseded_by"],
+                                        href="/teklifler/detay?no=" + q["superseded_by"],
+                                    ),
+                                ),
+                                rx.fragment(),
+                            ),
+                            class_name="iz-dl",
+                        ),
+                    ),
+                    rx.card(
+                        rx.heading(T["quote.fields"], size="3", as_="h3"),
+                        rx.el.dl(
+                            rx.foreach(
+                                D.values,
+                                lambda v: rx.el.div(
+                                    rx.el.dt(v["label"]), rx.el.dd(v["value"]), class_name="iz-kv"
+                                ),
+                            ),
+                            class_name="iz-dl",
+                        ),
+                        rx.heading(T["quote.price_title"], size="3", as_="h3", margin_top="10px"),
+                        rx.table.root(
+                            rx.table.body(
+                                rx.table.row(
+                                    rx.table.row_header_cell(T["quote.net"]),
+                                    rx.table.cell(q["net"], class_name="iz-num"),
+                                ),
+                                rx.foreach(
+                                    D.taxes,
+                                    lambda t: rx.table.row(
+                                        rx.table.row_header_cell(t["code"]),
+                                        rx.table.cell(t["amount"], class_name="iz-num"),
+                                    ),
+                                ),
+                                rx.table.row(
+                                    rx.table.row_header_cell(T["quote.gross"]),
+                                    rx.table.cell(q["gross"], class_name="iz-num"),
+                                ),
+                            ),
+                            size="1",
+                            data_testid="price",
+                        ),
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.card(
+                    rx.heading(T["quote.worksheet"], size="3", as_="h3"),
+                    worksheet_table(D.worksheet),
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.cond(
+                        SessionState.perms.contains("quote.create") & (q["superseded_by"] == ""),
+                        rx.button(T["quote.revise"], on_click=D.revise, variant="outline"),
+                        rx.fragment(),
+                    ),
+                    rx.cond(
+                        D.can_decide,
+                        rx.button(T["quote.approve"], on_click=D.approve, color_scheme="green"),
+                        rx.fragment(),
+                    ),
+                    rx.cond(
+                        q["can_print"] != "",
+                        rx.button(T["quote.print"], on_click=D.print_pdf, variant="soft"),
+                        rx.fragment(),
+                    ),
+                    spacing="3",
+                ),
+                rx.cond(
+                    q["can_print"] != "",
+                    rx.el.form(
+                        rx.hstack(
+                            field(
+                                "outbox.email",
+                                "email",
+                                type="email",
+                                required=True,
+                                default_value=q["customer_email"],
+                                error=D.field_errors.get("email", ""),
+                                id_prefix="send",
+                            ),
+                            rx.button(T["outbox.send"], type="submit", variant="soft"),
+                            align="end",
+                            spacing="3",
+                        ),
+                        on_submit=D.send_email,
+                        key=q["number"],
+                    ),
+                    rx.fragment(),
+                ),
+                rx.cond(
+                    D.can_decide,
+                    rx.el.form(
+                        rx.hstack(
+                            field("quote.reason", "reason", required=True, id_prefix="reject"),
+                            rx.button(
+                                T["quote.reject"], type="submit", color_scheme="red", variant="soft"
+                            ),
+                            align="end",
+                            spacing="3",
+                        ),
+                        on_submit=D.reject,
+                    ),
+                    rx.fragment(),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        spacing="4",
+        width="100%",
+    )
