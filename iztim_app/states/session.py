@@ -79,6 +79,8 @@ class SessionState(rx.State):
 
     @rx.var
     def demo_password_note(self) -> str:
+        if not settings.demo_mode:
+            return ""
         return i18n.translate("auth.demo_sign_ins", self.lang_pref, password=DEMO_PASSWORD)
 
     # ------------------------------------------------------------ helpers (not events)

@@ -6,11 +6,21 @@ from iztim_app.core import clock
 from iztim_app.core.documents.pdf import Document
 from iztim_app.core.money import format_try
 from iztim_app.core.tariffs.explain import explain
+from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.i18n import translate
 
 
-def render_quote(view, line_name: str, field_rows: list[tuple[str, str]], lang: str) -> bytes:  # noqa: ANN001
-    """`view` is a quotes.services.QuoteView; only approved, unexpired quotes are printed."""
+def render_quote(  # noqa: ANN001
+    view,
+    line_name: str,
+    field_rows: list[tuple[str, str]],
+    lang: str,
+    labels: LineLabels | None = None,
+) -> bytes:
+    """`view` is a quotes.services.QuoteView; only approved, unexpired quotes are printed.
+
+    `labels` come from the tariff version the quote was priced with, so the worksheet names
+    fields and choices as the screen does."""
     t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
     start, end = clock.format_date(view.start_date), clock.format_date(view.end_date)
     period = f"{start} 12:00 – {end} 12:00"
@@ -42,7 +52,7 @@ def render_quote(view, line_name: str, field_rows: list[tuple[str, str]], lang: 
     price_rows.append([t("quote.gross"), format_try(view.gross_premium)])
     doc.grid([t("pdf.item"), t("pdf.amount")], price_rows, [120, 60], right=frozenset({1}))
     doc.section(t("quote.worksheet"))
-    steps = explain(view.worksheet, lang)
+    steps = explain(view.worksheet, lang, labels)
     doc.grid(
         [t("pdf.step"), t("pdf.detail"), t("pdf.amount")],
         [[s["step"], s["detail"], s["amount"]] for s in steps],

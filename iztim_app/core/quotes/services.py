@@ -27,6 +27,7 @@ from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.quotes import rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
+from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.tariffs.rating import PriceResult, price
 from iztim_app.core.users.actor import Actor
 from iztim_app.i18n import translate
@@ -649,7 +650,8 @@ def quote_document(  # noqa: ANN001
     tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
     line = tariff.lines.get(view.line_code)
     name = line.line.name(lang) if line else view.line_code
-    content = render_quote(view, name, field_rows(db, view, lang), lang)
+    labels = LineLabels.of(tariff, view.line_code, lang)
+    content = render_quote(view, name, field_rows(db, view, lang), lang, labels)
     return PrintedQuote(f"teklif-{view.number}.pdf", content, view)
 
 
