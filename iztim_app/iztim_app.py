@@ -15,10 +15,14 @@ from iztim_app.pages.customer_list import customer_list_page
 from iztim_app.pages.home import coming_page, home_page
 from iztim_app.pages.layout import guarded
 from iztim_app.pages.password import password_page
+from iztim_app.pages.policy_detail import policy_detail_page
+from iztim_app.pages.policy_form import policy_form_page
+from iztim_app.pages.policy_list import policy_list_page
 from iztim_app.pages.quote_detail import quote_detail_page
 from iztim_app.pages.quote_form import quote_form_page
 from iztim_app.pages.quote_list import quote_list_page
 from iztim_app.pages.quote_stats import quote_stats_page
+from iztim_app.pages.renewals import renewals_page
 from iztim_app.pages.tariffs import tariffs_page
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
@@ -27,10 +31,15 @@ from iztim_app.states.audit import AuditState
 from iztim_app.states.customer_detail import CustomerDetailState
 from iztim_app.states.customer_list import CustomerListState
 from iztim_app.states.home import HomeState
+from iztim_app.states.notifications import NotificationsState
+from iztim_app.states.policy_detail import PolicyDetailState
+from iztim_app.states.policy_form import PolicyFormState
+from iztim_app.states.policy_list import PolicyListState
 from iztim_app.states.quote_detail import QuoteDetailState
 from iztim_app.states.quote_form import QuoteFormState
 from iztim_app.states.quote_list import QuoteListState
 from iztim_app.states.quote_stats import QuoteStatsState
+from iztim_app.states.renewals import RenewalsState
 from iztim_app.states.session import SessionState
 from iztim_app.states.tariffs import TariffState
 
@@ -46,7 +55,8 @@ app.register_lifespan_task(outbox_sender.wake)
 
 
 def _add(content, route: str, title: str, load=None) -> None:  # noqa: ANN001
-    on_load = [SessionState.check_session] + ([load] if load is not None else [])
+    on_load = [SessionState.check_session, NotificationsState.load]
+    on_load += [load] if load is not None else []
     app.add_page(guarded(content), route=route, title=f"{title} · İztim", on_load=on_load)
 
 
@@ -57,8 +67,11 @@ _add(quote_detail_page, "/teklifler/detay", "Teklif", QuoteDetailState.load)
 _add(quote_stats_page, "/teklifler/istatistik", "Teklif istatistikleri", QuoteStatsState.load)
 _add(customer_list_page, "/musteriler", "Müşteriler", CustomerListState.load)
 _add(customer_detail_page, "/musteriler/detay", "Müşteri", CustomerDetailState.load)
-_add(coming_page("nav.policies"), "/policeler", "Poliçeler")
+_add(policy_list_page, "/policeler", "Poliçeler", PolicyListState.load)
+_add(policy_form_page, "/policeler/yeni", "Yeni poliçe", PolicyFormState.load)
+_add(policy_detail_page, "/policeler/detay", "Poliçe", PolicyDetailState.load)
 _add(approvals_page, "/onay", "Onay Kuyruğu", ApprovalState.load)
+_add(renewals_page, "/yenilemeler", "Yenilemeler", RenewalsState.load)
 _add(coming_page("nav.reports"), "/raporlar", "Raporlar")
 _add(tariffs_page, "/tarifeler", "Tarifeler", TariffState.load)
 _add(users_page, "/yonetim", "Yönetim", UsersState.load)

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.sql import operators
 from sqlmodel import Session, create_engine
 
+from iztim_app.core.money import KURUS, MAX_AMOUNT
 from iztim_app.core.settings import settings
 
 
@@ -37,11 +38,6 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utc_column(**kwargs) -> sa.Column:
     return sa.Column(UTCDateTime(), **kwargs)
-
-
-# |amount| < 10¹² ₺: the 14 digits (12 + kuruş) every amount column has always held.
-MONEY_BOUND = Decimal(10) ** 12
-_KURUS = Decimal("0.01")
 
 
 class Money(sa.types.TypeDecorator):
@@ -100,9 +96,10 @@ def to_kurus(value: Decimal | int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise TypeError(f"money must be Decimal or int, not {type(value).__name__}: {value!r}")
     amount = Decimal(value)
-    if not amount.is_finite() or not -MONEY_BOUND < amount < MONEY_BOUND:
+    # |amount| < 10¹² ₺: the 14 digits (12 + kuruş) every amount column has always held.
+    if not amount.is_finite() or not -MAX_AMOUNT < amount < MAX_AMOUNT:
         raise ValueError(f"money not finite or out of range: {value!r}")
-    exact = amount.quantize(_KURUS)  # ≤ 14 digits: fits the context, compared exactly
+    exact = amount.quantize(KURUS)  # ≤ 14 digits: fits the context, compared exactly
     if exact != amount:
         raise ValueError(f"money with more than 2 decimals: {value!r}")
     return int(exact.scaleb(2))

@@ -420,7 +420,6 @@ def problems(target: Any, rule: Guard) -> list[str]:
 # ====================================================================== the ORM side
 
 _RULES: dict[str, Guard] = {}
-_MISSING = object()
 
 
 def declared() -> list[Guard]:

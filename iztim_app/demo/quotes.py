@@ -30,9 +30,8 @@ from iztim_app.core.quotes import services as quotes
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.model import LineTariff, TariffSet
-from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.actor import Actor, load_actor
 from iztim_app.core.users.models import User
-from iztim_app.core.users.services import load_actor
 
 APPROVER = "gm.onay"
 # Who prepares how much: agencies sell most, branches some, the head office a little.

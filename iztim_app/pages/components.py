@@ -31,9 +31,12 @@ def field(
     error: rx.Var | None = None,
     autocomplete: str = "off",
     id_prefix: str = "f",
+    hint: str = "",
 ) -> rx.Component:
-    """A labelled input; the label's `for` makes it reachable by screen readers and tests."""
+    """A labelled input; the label's `for` makes it reachable by screen readers and tests.
+    `hint` (a catalogue key): a help line under the input, read out with it."""
     html_id = f"{id_prefix}-{name}"
+    described = {"aria_describedby": f"{html_id}-hint"} if hint else {}
     return rx.el.div(
         label(key, html_id, required),
         rx.el.input(
@@ -44,7 +47,9 @@ def field(
             default_value=default_value,
             auto_complete=autocomplete,
             class_name="iz-input",
+            **described,
         ),
+        rx.el.div(T[hint], id=f"{html_id}-hint", class_name="iz-help") if hint else rx.fragment(),
         rx.cond(error, rx.el.div(error, class_name="iz-field-error", role="alert"), rx.fragment()),
         class_name="iz-field",
     )
@@ -172,6 +177,12 @@ def data_table(header_keys: list[str], rows, render_row, **props) -> rx.Componen
         width="100%",
         **props,
     )
+
+
+def key_value(key: str, value, testid: str = "") -> rx.Component:  # noqa: ANN001
+    """One term and its value inside an `rx.el.dl(class_name="iz-dl")` of a detail card."""
+    dd = rx.el.dd(value, data_testid=testid) if testid else rx.el.dd(value)
+    return rx.el.div(rx.el.dt(T[key]), dd, class_name="iz-kv")
 
 
 def field_error(errors, name) -> rx.Component:  # noqa: ANN001

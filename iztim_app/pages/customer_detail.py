@@ -1,42 +1,39 @@
 """One customer: identity, contact data (editable), the same person in other portfolios,
-their quotes; policies join in the next release."""
+their quotes and policies."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, data_table, field, messages, page_title, pager
+from iztim_app.pages.components import (
+    T,
+    data_table,
+    field,
+    key_value,
+    messages,
+    page_title,
+    pager,
+)
+from iztim_app.pages.policy_parts import POLICY_COLUMNS, policy_row
+from iztim_app.pages.quote_parts import QUOTE_COLUMNS, quote_row
 from iztim_app.states.customer_detail import CustomerDetailState as D
 
-QUOTE_COLUMNS = [
-    "quote.number",
-    "quote.date",
-    "quote.line",
-    "quote.customer",
-    "quote.sum_insured",
-    "quote.gross",
-    "quote.status",
-    "quote.prepared_by",
-]
+# The contact fields the form edits (as `customers.update_customer` takes them), input type.
+CONTACT_INPUTS = (("tax_office", "text"), ("address", "text"), ("phone", "tel"), ("email", "email"))
 SAME_PERSON_COLUMNS = ["customer.number", "customer.name", "customer.phone", "customer.portfolio"]
-
-
-def _kv(key: str, value, testid: str = "") -> rx.Component:  # noqa: ANN001
-    dd = rx.el.dd(value, data_testid=testid) if testid else rx.el.dd(value)
-    return rx.el.div(rx.el.dt(T[key]), dd, class_name="iz-kv")
 
 
 def _identity(c) -> rx.Component:  # noqa: ANN001
     return rx.card(
         rx.heading(T["customer.identity"], size="3", as_="h3"),
         rx.el.dl(
-            _kv("customer.number", c["number"]),
-            _kv("customer.kind", c["kind_text"]),
-            _kv("customer.name", c["name"], "customer-name"),
-            _kv("customer.national_id", c["national_id"], "customer-national-id"),
-            _kv("customer.group", c["group"]),
-            _kv("customer.portfolio", c["portfolio"], "customer-portfolio"),
-            _kv("customer.created_at", c["created_at"]),
+            key_value("customer.number", c["number"]),
+            key_value("customer.kind", c["kind_text"]),
+            key_value("customer.name", c["name"], "customer-name"),
+            key_value("customer.national_id", c["national_id"], "customer-national-id"),
+            key_value("customer.group", c["group"]),
+            key_value("customer.portfolio", c["portfolio"], "customer-portfolio"),
+            key_value("customer.created_at", c["created_at"]),
             class_name="iz-dl",
         ),
     )
@@ -45,10 +42,10 @@ def _identity(c) -> rx.Component:  # noqa: ANN001
 def _contact_view(c) -> rx.Component:  # noqa: ANN001
     return rx.vstack(
         rx.el.dl(
-            _kv("customer.tax_office", c["tax_office"]),
-            _kv("customer.address", c["address"], "customer-address"),
-            _kv("customer.phone", c["phone"], "customer-phone"),
-            _kv("customer.email", c["email"], "customer-email"),
+            key_value("customer.tax_office", c["tax_office"]),
+            key_value("customer.address", c["address"], "customer-address"),
+            key_value("customer.phone", c["phone"], "customer-phone"),
+            key_value("customer.email", c["email"], "customer-email"),
             class_name="iz-dl",
         ),
         rx.cond(
@@ -64,36 +61,17 @@ def _contact_view(c) -> rx.Component:  # noqa: ANN001
 def _contact_form(c) -> rx.Component:  # noqa: ANN001
     fe = D.field_errors
     return rx.el.form(
-        field(
-            "customer.tax_office",
-            "tax_office",
-            default_value=c["tax_office"],
-            error=fe.get("tax_office", ""),
-            id_prefix="ce",
-        ),
-        field(
-            "customer.address",
-            "address",
-            default_value=c["address"],
-            error=fe.get("address", ""),
-            id_prefix="ce",
-        ),
-        field(
-            "customer.phone",
-            "phone",
-            type="tel",
-            default_value=c["phone"],
-            error=fe.get("phone", ""),
-            id_prefix="ce",
-        ),
-        field(
-            "customer.email",
-            "email",
-            type="email",
-            default_value=c["email"],
-            error=fe.get("email", ""),
-            id_prefix="ce",
-        ),
+        *[
+            field(
+                f"customer.{name}",
+                name,
+                type=kind,
+                default_value=c[name],
+                error=fe.get(name, ""),
+                id_prefix="ce",
+            )
+            for name, kind in CONTACT_INPUTS
+        ],
         rx.hstack(
             rx.button(T["common.save"], type="submit"),
             rx.button(T["common.cancel"], type="button", variant="soft", on_click=D.cancel_edit),
@@ -103,22 +81,6 @@ def _contact_form(c) -> rx.Component:  # noqa: ANN001
         key=D.edit_key,
         class_name="iz-form",
         no_validate=True,
-    )
-
-
-def _quote_row(r) -> rx.Component:  # noqa: ANN001
-    return rx.table.row(
-        rx.table.cell(
-            rx.el.a(r["number"], href="/teklifler/detay?no=" + r["number"], class_name="iz-link")
-        ),
-        rx.table.cell(r["date"]),
-        rx.table.cell(r["line"]),
-        rx.table.cell(r["customer"]),
-        rx.table.cell(r["sum_insured"], class_name="iz-num"),
-        rx.table.cell(r["gross"], class_name="iz-num"),
-        rx.table.cell(rx.badge(r["status_text"], color_scheme=r["color"], data_testid="status")),
-        rx.table.cell(r["prepared_by"]),
-        data_testid="quote-row-" + r["number"],
     )
 
 
@@ -170,7 +132,7 @@ def customer_detail_page() -> rx.Component:
                     rx.cond(
                         D.total > 0,
                         rx.vstack(
-                            data_table(QUOTE_COLUMNS, D.quotes, _quote_row),
+                            data_table(QUOTE_COLUMNS, D.quotes, quote_row),
                             pager(D, D.prev_page, D.next_page),
                             width="100%",
                         ),
@@ -179,10 +141,25 @@ def customer_detail_page() -> rx.Component:
                     width="100%",
                     data_testid="customer-quotes",
                 ),
-                # Policies (next release) get their own card here, listed like the quotes.
                 rx.card(
                     rx.heading(T["customer.policies"], size="3", as_="h3"),
-                    rx.text(T["customer.policies_coming"], size="2", color_scheme="gray"),
+                    rx.cond(
+                        D.policies_total > 0,
+                        rx.vstack(
+                            data_table(POLICY_COLUMNS, D.policies, policy_row),
+                            rx.cond(
+                                D.policies_total > D.policies.length(),
+                                rx.el.a(
+                                    T["customer.all_policies"],
+                                    href="/policeler?musteri=" + c["number"],
+                                    class_name="iz-link",
+                                ),
+                                rx.fragment(),
+                            ),
+                            width="100%",
+                        ),
+                        rx.text(T["customer.no_policies"]),
+                    ),
                     width="100%",
                     data_testid="customer-policies",
                 ),

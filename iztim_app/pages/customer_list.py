@@ -40,8 +40,13 @@ def customer_list_page() -> rx.Component:
         rx.el.form(
             rx.hstack(
                 rx.box(
-                    field("customer.search", "search", id_prefix="cl", default_value=S.search),
-                    rx.text(T["customer.search_hint"], size="1", color_scheme="gray"),
+                    field(
+                        "customer.search",
+                        "search",
+                        id_prefix="cl",
+                        default_value=S.search,
+                        hint="customer.search_hint",
+                    ),
                     flex="1",
                 ),
                 rx.button(T["common.search"], type="submit"),

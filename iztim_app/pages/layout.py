@@ -10,6 +10,7 @@ import reflex as rx
 from iztim_app.pages.components import T, language_select
 from iztim_app.pages.password import change_password_form
 from iztim_app.pages.signin import signin_form
+from iztim_app.states.notifications import NotificationsState
 from iztim_app.states.session import SessionState
 
 # route, message key, permission needed to see the menu item (None = everyone)
@@ -18,6 +19,7 @@ MENU = (
     ("/teklifler", "nav.quotes", "quote.view"),
     ("/musteriler", "customer.title", "quote.view"),
     ("/policeler", "nav.policies", "policy.view"),
+    ("/yenilemeler", "renewal.list_title", "quote.create"),
     ("/onay", "nav.approvals", "quote.approve"),
     ("/raporlar", "nav.reports", "report.view"),
     ("/tarifeler", "nav.tariffs", "tariff.view"),
@@ -26,7 +28,74 @@ MENU = (
 
 
 def _menu_item(route: str, key: str) -> rx.Component:
+    if route == "/onay":  # the approval queue's size beside its name
+        return rx.el.a(
+            T[key],
+            rx.cond(
+                NotificationsState.queue_count > 0,
+                rx.badge(
+                    NotificationsState.queue_count,
+                    color_scheme="orange",
+                    margin_left="8px",
+                    title=NotificationsState.queue_label,
+                    data_testid="queue-badge",
+                ),
+                rx.fragment(),
+            ),
+            href=route,
+            class_name="iz-nav-item",
+        )
     return rx.el.a(T[key], href=route, class_name="iz-nav-item")
+
+
+def notifications_menu() -> rx.Component:
+    """Decisions on the user's documents since they last looked, in a popover."""
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                T["notifications.title"],
+                rx.cond(
+                    NotificationsState.unread > 0,
+                    rx.badge(NotificationsState.unread, color_scheme="red"),
+                    rx.fragment(),
+                ),
+                variant="ghost",
+                size="2",
+                data_testid="notifications",
+            )
+        ),
+        rx.popover.content(
+            rx.vstack(
+                rx.cond(
+                    NotificationsState.items.length() > 0,
+                    rx.el.ul(
+                        rx.foreach(
+                            NotificationsState.items,
+                            lambda n: rx.el.li(
+                                rx.el.a(n["text"], href=n["href"], class_name="iz-link"),
+                                rx.text(n["when"], size="1", color_scheme="gray"),
+                            ),
+                        ),
+                        data_testid="notification-items",
+                    ),
+                    rx.text(T["notifications.none"], color_scheme="gray"),
+                ),
+                rx.cond(NotificationsState.more != "", rx.text(NotificationsState.more, size="1")),
+                rx.cond(
+                    NotificationsState.unread > 0,
+                    rx.button(
+                        T["notifications.mark_seen"],
+                        on_click=NotificationsState.mark_seen,
+                        size="1",
+                        variant="outline",
+                    ),
+                    rx.fragment(),
+                ),
+                spacing="2",
+            ),
+            max_width="420px",
+        ),
+    )
 
 
 def sidebar() -> rx.Component:
@@ -62,6 +131,7 @@ def header() -> rx.Component:
             class_name="iz-whoami",
         ),
         rx.hstack(
+            notifications_menu(),
             language_select("lang-select"),
             rx.el.a(T["password.change"], href="/sifre", class_name="iz-link"),
             rx.button(

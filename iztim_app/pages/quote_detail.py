@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, field, messages, page_title
+from iztim_app.pages.components import T, field, key_value, messages, page_title
 from iztim_app.pages.quote_parts import quote_tabs
 from iztim_app.pages.worksheet import worksheet_table
 from iztim_app.states.quote_detail import QuoteDetailState as D
 from iztim_app.states.session import SessionState
-
-
-def _kv(key: str, value) -> rx.Component:  # noqa: ANN001
-    return rx.el.div(rx.el.dt(T[key]), rx.el.dd(value), class_name="iz-kv")
 
 
 def quote_detail_page() -> rx.Component:
@@ -43,33 +39,33 @@ def quote_detail_page() -> rx.Component:
                 rx.grid(
                     rx.card(
                         rx.el.dl(
-                            _kv("quote.date", q["date"]),
-                            _kv("quote.valid_until", q["valid_until"]),
-                            _kv("quote.line", q["line"]),
-                            _kv("quote.customer", q["customer"]),
-                            _kv("quote.kind", q["customer_kind"]),
-                            _kv("quote.customer_group", q["customer_group"]),
-                            _kv("quote.sum_insured", q["sum_insured"]),
-                            _kv("quote.term", q["period"]),
-                            _kv("quote.channel", q["channel"]),
-                            _kv("quote.prepared_by", q["prepared_by"]),
+                            key_value("quote.date", q["date"]),
+                            key_value("quote.valid_until", q["valid_until"]),
+                            key_value("quote.line", q["line"]),
+                            key_value("quote.customer", q["customer"]),
+                            key_value("quote.kind", q["customer_kind"]),
+                            key_value("quote.customer_group", q["customer_group"]),
+                            key_value("quote.sum_insured", q["sum_insured"]),
+                            key_value("quote.term", q["period"]),
+                            key_value("quote.channel", q["channel"]),
+                            key_value("quote.prepared_by", q["prepared_by"]),
                             rx.cond(
                                 q["approved_by"] != "",
-                                _kv(
+                                key_value(
                                     "quote.approved_by", q["approved_by"] + " · " + q["approved_at"]
                                 ),
                                 rx.fragment(),
                             ),
                             rx.cond(
                                 q["rejected_by"] != "",
-                                _kv(
+                                key_value(
                                     "quote.reason", q["rejected_by"] + ": " + q["rejection_reason"]
                                 ),
                                 rx.fragment(),
                             ),
                             rx.cond(
                                 q["revises"] != "",
-                                _kv(
+                                key_value(
                                     "quote.revises",
                                     rx.el.a(
                                         q["revises"], href="/teklifler/detay?no=" + q["revises"]
@@ -79,7 +75,7 @@ def quote_detail_page() -> rx.Component:
                             ),
                             rx.cond(
                                 q["superseded_by"] != "",
-                                _kv(
+                                key_value(
                                     "quote.superseded_by",
                                     rx.el.a(
                                         q["superseded_by"],

@@ -72,7 +72,7 @@ class UsersState(PagedList, AppState):
             }
             for r in result.rows
         ]
-        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self._set_pager(result)
 
     def _show_detail(self, detail: users.UserDetail) -> None:
         self.selected = {

@@ -49,7 +49,7 @@ class AuditState(PagedList, AppState):
             }
             for r in result.rows
         ]
-        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self._set_pager(result)
         return found
 
     @rx.event

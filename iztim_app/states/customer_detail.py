@@ -7,12 +7,15 @@ import reflex as rx
 
 from iztim_app.core.customers import services as customers
 from iztim_app.core.lines import known_lines
+from iztim_app.core.paging import Page
+from iztim_app.core.policies import services as policies
 from iztim_app.core.quotes import services as quotes
-from iztim_app.states import quote_views
+from iztim_app.states import policy_views, quote_views
 from iztim_app.states.customer_views import group_names, row_dict, view_dict
 from iztim_app.states.session import AppState, Outcome, PagedList
 
 QUOTES_PAGE_SIZE = 10
+POLICIES_SHOWN = 20
 MAX_NUMBER = 20
 
 
@@ -20,6 +23,8 @@ class CustomerDetailState(PagedList, AppState):
     customer: dict[str, str] = {}
     same_person: list[dict[str, str]] = []
     quotes: list[dict[str, str]] = []
+    policies: list[dict[str, str]] = []
+    policies_total: int = 0
     can_edit: bool = False
     editing: bool = False
     edit_key: int = 0  # remounts the contact form with the saved values
@@ -29,8 +34,9 @@ class CustomerDetailState(PagedList, AppState):
     def _clear(self) -> None:
         """Nothing of a customer shown before may stay when this one cannot be shown."""
         self.customer, self.same_person, self.quotes = {}, [], []
+        self.policies, self.policies_total = [], 0
         self.can_edit = self.editing = False
-        self.page, self.pages, self.total = 1, 1, 0
+        self._set_pager(Page())
 
     def _show(self, number: str) -> Outcome:
         lang = self.lang_pref
@@ -38,23 +44,31 @@ class CustomerDetailState(PagedList, AppState):
         def _get(db, actor):  # noqa: ANN001
             page = customers.customer_page(db, actor, number)
             found = quotes.customer_quotes(db, actor, number, 1, QUOTES_PAGE_SIZE)
-            return page, found, group_names(db, lang), known_lines(db)
+            held = (
+                policies.customer_policies(db, actor, number, 1, POLICIES_SHOWN)
+                if actor.can("policy.view") or actor.can("policy.issue")
+                else Page()
+            )
+            return page, found, group_names(db, lang), known_lines(db), held
 
         self._clear()
         found = self._call(_get)
         if not found.ok:
             return found
-        page, quote_page, groups, lines = found.value
+        page, quote_page, groups, lines, held = found.value
         self.customer = view_dict(page.customer, lang, groups)
         self.same_person = [row_dict(r, lang, groups) for r in page.same_person]
         self.can_edit = page.can_edit
         self._show_quotes(quote_page, lines)
+        names = {code: line.name(lang) for code, line in lines.items()}
+        self.policies = [policy_views.row_dict(r, lang, names) for r in held.rows]
+        self.policies_total = held.total
         return found
 
     def _show_quotes(self, page, lines) -> None:  # noqa: ANN001
         names = {code: line.name(self.lang_pref) for code, line in lines.items()}
         self.quotes = [quote_views.row_dict(r, self.lang_pref, names) for r in page.rows]
-        self.page, self.pages, self.total = page.page, page.pages, page.total
+        self._set_pager(page)
 
     def _fetch(self) -> Outcome:
         """Another page of the customer's quotes."""

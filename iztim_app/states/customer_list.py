@@ -28,7 +28,7 @@ class CustomerListState(PagedList, AppState):
             return found
         result, groups = found.value
         self.rows = [row_dict(r, lang, groups) for r in result.rows]
-        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self._set_pager(result)
         return found
 
     @rx.event

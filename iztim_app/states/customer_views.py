@@ -20,7 +20,7 @@ def group_names(db: Session, lang: str) -> dict[str, str]:
     return {code: group.name(lang) for code, group in tariff.customer_groups.items()}
 
 
-def row_dict(row: CustomerRow, lang: str, groups: dict[str, str]) -> dict[str, str]:
+def row_dict(row: CustomerRow | CustomerView, lang: str, groups: dict[str, str]) -> dict[str, str]:
     return {
         "number": str(row.number),
         "name": row.name,
@@ -34,17 +34,12 @@ def row_dict(row: CustomerRow, lang: str, groups: dict[str, str]) -> dict[str, s
 
 
 def view_dict(view: CustomerView, lang: str, groups: dict[str, str]) -> dict[str, str]:
-    return {
-        "number": str(view.number),
-        "name": view.name,
+    """A list row's texts and the rest of the record; here `kind` is the code and
+    `kind_text` its name."""
+    return row_dict(view, lang, groups) | {
         "kind": view.kind,
         "kind_text": i18n.translate(f"customer.kind.{view.kind}", lang),
-        "national_id": view.national_id_display,
-        "group": groups.get(view.customer_group, view.customer_group),
         "tax_office": view.tax_office,
         "address": view.address,
-        "phone": view.phone,
-        "email": view.email,
-        "portfolio": f"{view.office_name} · {view.created_by}",
         "created_at": clock.format_date(view.created_at),
     }

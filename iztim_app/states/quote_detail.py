@@ -10,6 +10,7 @@ import reflex as rx
 from iztim_app.core.lines import known_lines
 from iztim_app.core.outbox import services as outbox
 from iztim_app.core.outbox.sender import sender
+from iztim_app.core.quotes import rules
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
@@ -50,7 +51,7 @@ class QuoteDetailState(AppState):
             can_decide = (
                 view.status == "awaiting_approval"
                 and actor.can("quote.approve")
-                and (actor.quote_limit(view.line_code) or -1) >= view.sum_insured
+                and rules.within_limit(actor.quote_limit(view.line_code), view.sum_insured)
             )
             return view, {c: li.name(lang) for c, li in lines.items()}, labels, rows, can_decide
 

@@ -48,7 +48,7 @@ class QuoteListState(PagedList, AppState):
             [s, self._text(f"quote_status.{s}")] for s in STATUSES
         ]
         self.rows = [row_dict(r, lang, names) for r in result.rows]
-        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self._set_pager(result)
         return found
 
     @rx.event

@@ -18,6 +18,8 @@ from iztim_app import i18n, session_routes
 from iztim_app.core.auth import services as auth
 from iztim_app.core.db import session_scope
 from iztim_app.core.errors import DomainError, ValidationFailed
+from iztim_app.core.paging import Page
+from iztim_app.core.sessions import services as sessions
 from iztim_app.core.settings import settings
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
@@ -44,10 +46,6 @@ def _go(path: str, query: dict[str, str] | None = None) -> rx.event.EventSpec:
     and the next socket handshake carries the new cookie."""
     url = path + ("?" + urllib.parse.urlencode(query) if query else "")
     return rx.call_script(f"window.location.replace({json.dumps(url)})")
-
-
-class SignedOut(Exception):
-    """The token no longer opens a session (signed out, idle, disabled)."""
 
 
 class SessionState(rx.State):
@@ -134,7 +132,7 @@ class SessionState(rx.State):
     def check_session(self):
         """on_load of every page: who is this tab, if anyone."""
         with session_scope() as db:
-            actor = auth.resolve_session(db, self._token())
+            actor = sessions.resolve_session(db, self._token())
             must_change = actor.password_change_pending if actor else False
         if actor is None:
             self._signed_out(expired=self.signed_in)
@@ -170,7 +168,7 @@ class SessionState(rx.State):
     def sign_out(self):
         """Ends the session here, then the cookie route clears the cookie."""
         with session_scope() as db:
-            auth.sign_out(db, self._token())
+            sessions.sign_out(db, self._token())
         self._signed_out(expired=False)
         self.sign_in_error = ""
         return _go(session_routes.SIGNED_OUT_ROUTE)
@@ -181,7 +179,7 @@ class SessionState(rx.State):
         self.lang_pref = lang
         if self.signed_in:
             with session_scope() as db:
-                actor = auth.resolve_session(db, self._token())
+                actor = sessions.resolve_session(db, self._token())
                 if actor is not None and not actor.password_change_pending:
                     users.set_own_language(db, actor, lang)
         # Screens hold texts made on load; reloading shows them all in the new language.
@@ -215,7 +213,7 @@ def run_as(
     outcome in `lang`. Plain (no state): background events call it outside the state lock."""
     try:
         with session_scope() as db:
-            actor = auth.resolve_session(db, token)
+            actor = sessions.resolve_session(db, token)
             if actor is None:
                 return Outcome(False, signed_out=True)
             return Outcome(True, service(db, actor, *args, **kwargs))
@@ -313,6 +311,10 @@ class PagedList(rx.State, mixin=True):
     def _fetch(self) -> Outcome | None:
         """Shows the current page and returns how reading it went; says nothing itself."""
         raise NotImplementedError
+
+    def _set_pager(self, result: Page) -> None:
+        """The pager follows the page the service read (it corrects a page beyond the end)."""
+        self.page, self.pages, self.total = result.page, result.pages, result.total
 
     @rx.event
     def next_page(self):

@@ -17,6 +17,7 @@ from iztim_app import demo
 from iztim_app.core import schema
 from iztim_app.core.auth import services as auth
 from iztim_app.core.db import get_engine
+from iztim_app.core.sessions import services as sessions
 from iztim_app.core.settings import PROJECT_ROOT
 from iztim_app.core.users.models import AuthorityLimit
 from tests import postgres
@@ -149,7 +150,7 @@ def test_postgres_demo_organisation_and_sign_in_work(pg_url: str, lines_dir: Pat
             result = auth.sign_in(db, "GM.ONAY", demo.DEMO_PASSWORD)
             # then
             assert result.actor.code == "gm.onay"
-            assert auth.resolve_session(db, result.token).user_id == result.actor.user_id
+            assert sessions.resolve_session(db, result.token).user_id == result.actor.user_id
             limits = db.exec(
                 sa.select(AuthorityLimit).where(AuthorityLimit.user_id == result.actor.user_id)
             ).all()

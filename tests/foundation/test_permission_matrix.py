@@ -21,6 +21,7 @@ from iztim_app.core.errors import PermissionDenied
 from iztim_app.core.organisation import services as office_services
 from iztim_app.core.organisation.models import OfficeKind
 from iztim_app.core.paging import Page
+from iztim_app.core.sessions import services as session_services
 from iztim_app.core.users import services as user_services
 from iztim_app.core.users.models import User, UserPermission
 from iztim_app.core.users.permissions import (
@@ -320,7 +321,7 @@ def test_agency_user_with_forbidden_grants_in_the_database_still_cannot_use_them
     # when the actor is built (directly and through a real sign-in)
     actor = actor_of(demo_db, "acente.a1")
     signed_in = auth_services.sign_in(demo_db, "acente.a1", "Demo.2026")
-    via_session = auth_services.resolve_session(demo_db, signed_in.token)
+    via_session = session_services.resolve_session(demo_db, signed_in.token)
 
     # then the forbidden grants are gone and the scope is own records
     for built in (actor, signed_in.actor, via_session):

@@ -33,6 +33,7 @@ import iztim_app.core
 from iztim_app.core import clock
 from iztim_app.core.customers import services as customers
 from iztim_app.core.db import get_engine, session_scope
+from iztim_app.core.endorsements import services as endorsements
 from iztim_app.core.errors import (
     DomainError,
     NotFound,
@@ -40,14 +41,20 @@ from iztim_app.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from iztim_app.core.installments import services as installments
+from iztim_app.core.notifications import services as notifications
 from iztim_app.core.outbox import services as outbox
+from iztim_app.core.policies import services as policies
+from iztim_app.core.policies.services import PolicyFilter, PolicyInput
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.quotes.services import QuoteFilter, QuoteInput
-from iztim_app.core.tariffs import versions
+from iztim_app.core.renewals import services as renewals
+from iztim_app.core.tariffs import rating, versions
 from iztim_app.core.tariffs.rating import price
 from iztim_app.core.users import services as user_services
 from iztim_app.core.users.actor import Actor, operator_actor
 from tests.conftest import copy_sqlite, sqlite_url
+from tests.endorsements.fixtures_policies import approved_policy
 from tests.foundation import test_permission_matrix as admin_matrix
 from tests.foundation.fixtures_db import IDLE_MINUTES
 from tests.foundation.support import (
@@ -58,6 +65,7 @@ from tests.foundation.support import (
     snapshot,
     use_settings,
 )
+from tests.installments.fixtures_policies import add_plan_world
 from tests.quotes.fixtures_db import SHIPPED
 from tests.quotes.fixtures_quotes import FORMS
 
@@ -88,6 +96,23 @@ class Ids:
     message_id: int  # acente.a1's e-mail of the approved quote, queued (no mail server)
     v1_id: int  # tariff version in force
     draft_id: int  # tariff version 2, a draft (konut's minimum premium 360 instead of 350)
+    # acente.a1's policy with a plan (installments/fixtures_policies.add_plan_world): one
+    # installment open (250.00), 100.00 owed back
+    plan_policy: int = 0
+    open_installment_id: int = 0
+    refund_due_id: int = 0
+    # acente.a1's konut policies of 400 000 from today (endorsements): one untouched, one
+    # with increase 1/waiting_policy to 3 000 000 by İstanbul Şube, awaiting approval
+    endorse_policy: int = 0
+    waiting_policy: int = 0
+    # acente.a1's konut policies issued last (policies): approved (300 000), awaiting
+    # (900 000, over its limit), and one approved then un-approved by gm.onay: a draft v2
+    policy_approved: int = 0
+    policy_awaiting: int = 0
+    policy_draft: int = 0
+    # acente.a1's konut policy (renewals) issued 335 days ago: ends in about 30 days, so
+    # inside the 60-day renewal window
+    renewable_policy: int = 0
 
 
 @dataclass
@@ -100,6 +125,39 @@ class World:
 
 def konut(customer_id: int, sum_insured: str) -> QuoteInput:
     return QuoteInput("konut", customer_id, sum_insured, clock.today(), None, dict(FORMS["konut"]))
+
+
+def konut_policy(
+    customer_id: int, sum_insured: str, quote_number: int | None = None
+) -> PolicyInput:
+    return PolicyInput(
+        "konut",
+        customer_id,
+        sum_insured,
+        clock.today(),
+        None,
+        dict(FORMS["konut"]),
+        installment_count=2,
+        quote_number=quote_number,
+    )
+
+
+def _add_policies(db: Session, a1: Actor, customer_id: int) -> tuple[int, int, int]:
+    approved = policies.issue(db, a1, konut_policy(customer_id, "300000")).policy.number
+    awaiting = policies.issue(db, a1, konut_policy(customer_id, "900000")).policy.number
+    draft = policies.issue(db, a1, konut_policy(customer_id, "350000")).policy.number
+    policies.unapprove(db, actor_of(db, APPROVER), draft, "Düzeltme")
+    return approved, awaiting, draft
+
+
+def _renewable_policy(db: Session, a1: Actor, customer_id: int) -> int:
+    start = _in_days(-335)
+    inp = PolicyInput("konut", customer_id, "300000", start, None, dict(FORMS["konut"]))
+    return policies.issue(db, a1, inp, today=start).policy.number
+
+
+def _in_days(days: int) -> Any:
+    return clock.today() + timedelta(days=days)
 
 
 def _fill(db: Session) -> Ids:
@@ -125,6 +183,22 @@ def _fill(db: Session) -> Ids:
         db, operator, filename="lines.csv", data=DRAFT_LINES_CSV, target_path="lines.csv"
     )
     v1 = next(v for v in versions.list_versions(db, operator) if v.number == 1)
+    plan = add_plan_world(db, a1, person.id, clock.today())
+    endorse = approved_policy(db, A1, person.id, "konut", "400000", start=clock.today())
+    waiting = approved_policy(db, A1, person.id, "konut", "400000", start=clock.today())
+    increase = endorsements.create_endorsement(
+        db,
+        actor_of(db, "sube.istanbul"),
+        waiting.number,
+        "increase",
+        _in_days(30),
+        {},
+        "3000000",
+        "Bedel artışı",
+    )
+    assert increase.status == "awaiting_approval"
+    renewable = _renewable_policy(db, a1, person.id)
+    policy_approved, policy_awaiting, policy_draft = _add_policies(db, a1, person.id)
     return Ids(
         a1_customer_id=person.id,
         a1_customer_number=person.number,
@@ -133,6 +207,15 @@ def _fill(db: Session) -> Ids:
         message_id=message.message_id,
         v1_id=v1.id,
         draft_id=draft.id,
+        plan_policy=plan.policy_number,
+        open_installment_id=plan.open_installment_id,
+        refund_due_id=plan.refund_due_id,
+        endorse_policy=endorse.number,
+        waiting_policy=waiting.number,
+        policy_approved=policy_approved,
+        policy_awaiting=policy_awaiting,
+        policy_draft=policy_draft,
+        renewable_policy=renewable,
     )
 
 
@@ -216,7 +299,19 @@ APPROVE = frozenset({"quote.approve"})
 TARIFF_READ = frozenset({"tariff.view", "tariff.manage"})
 TARIFF = frozenset({"tariff.manage"})
 STATS = frozenset({"report.view", "quote.view"})
+PLAN_READ = frozenset({"policy.view", "payment.record"})  # either lets a user read a plan
+ENDORSE = frozenset({"endorsement.create"})
+CANCEL = frozenset({"cancellation.create"})
+POLICY_APPROVE = frozenset({"policy.approve"})
+# any of these lets a user read a policy's endorsements
+ENDORSEMENT_READ = frozenset(
+    {"policy.view", "policy.issue", "endorsement.create", "cancellation.create"}
+)
 NOT_AGENCY_POWER = "agencies never hold this permission (AGENCY_FORBIDDEN)"
+POLICY_READ = frozenset({"policy.view", "policy.issue"})  # either lets a user read policies
+ISSUE = frozenset({"policy.issue"})
+UNAPPROVE = frozenset({"policy.unapprove"})
+AGENCY_NEVER_CHANGES = "agencies never change a policy once approved (drafts exist only then)"
 COMPANY_WIDE = "tariff versions are company-wide, not an agency's records"
 
 
@@ -502,6 +597,347 @@ CASES: tuple[Case, ...] = (
         Outsider(B1, lambda w, r: eq((r.sent, r.failed, r.dropped), (0, 0, 0))),
         touches_rows=True,
     ),
+    # -------------------------------------------------------------- installments
+    Case(
+        "installments.plan_of",
+        lambda w, a: installments.plan_of(w.db, a, w.ids.plan_policy),
+        A1,
+        PLAN_READ,
+        None,
+        lambda w, r: eq(
+            ([(i.seq, i.amount, i.paid) for i in r.installments], r.refund_due),
+            (
+                [
+                    (1, Decimal("500.00"), Decimal("500.00")),
+                    (2, Decimal("0.00"), Decimal("0.00")),
+                    (3, Decimal("250.00"), Decimal("0.00")),
+                ],
+                Decimal("100.00"),
+            ),
+        ),
+        not_found(),
+    ),
+    Case(
+        "installments.open_refunds",
+        lambda w, a: installments.open_refunds(w.db, a),
+        A1,
+        PLAN_READ,
+        None,
+        lambda w, r: eq(
+            [(x.id, x.amount) for x in r.rows], [(w.ids.refund_due_id, Decimal("100.00"))]
+        ),
+        Outsider(B1, lambda w, r: eq((r.total, r.rows), (0, []))),
+    ),
+    Case(
+        "installments.record_payment",
+        lambda w, a: installments.record_payment(
+            w.db, a, w.ids.open_installment_id, "250,00", "transfer", "EFT 1"
+        ),
+        A1,
+        frozenset({"payment.record"}),
+        "payment.record",
+        lambda w, r: eq((r.amount, r.installment_seq, r.recorded_by), (Decimal("250.00"), 3, A1)),
+        not_found(),
+    ),
+    Case(
+        "installments.record_refund_paid",
+        lambda w, a: installments.record_refund_paid(w.db, a, w.ids.refund_due_id, "EFT 2"),
+        A1,
+        frozenset({"payment.record"}),
+        "refund.pay_out",
+        lambda w, r: eq((r.is_open, r.paid_out_by, r.amount), (False, A1, Decimal("100.00"))),
+        not_found(),
+    ),
+    # -------------------------------------------------------------- endorsements
+    Case(
+        "endorsements.preview_endorsement",
+        lambda w, a: endorsements.preview_endorsement(
+            w.db, a, w.ids.endorse_policy, "increase", _in_days(30), {}, "500000", "Artış"
+        ),
+        APPROVER,
+        ENDORSE,
+        None,
+        # konut 400 000: 520.00 × 1.10 = 572.00; 500 000: 650.00 × 1.10 = 715.00
+        lambda w, r: eq(
+            (r.annual_net_before, r.annual_net_after, r.needs_approval),
+            (Decimal("572.00"), Decimal("715.00"), False),
+        ),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "endorsements.create_endorsement",
+        lambda w, a: endorsements.create_endorsement(
+            w.db, a, w.ids.endorse_policy, "increase", _in_days(30), {}, "500000", "Artış"
+        ),
+        APPROVER,
+        ENDORSE,
+        "endorsement.create",
+        lambda w, r: eq(
+            (r.label, r.status, r.approved_by), (f"1/{w.ids.endorse_policy}", "approved", APPROVER)
+        ),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "endorsements.preview_cancellation",
+        lambda w, a: endorsements.preview_cancellation(
+            w.db, a, w.ids.endorse_policy, _in_days(60), "sirket_feshi", "Fesih"
+        ),
+        APPROVER,
+        CANCEL,
+        None,
+        lambda w, r: eq(
+            (r.method, r.refund + r.earned, r.needs_approval),
+            ("pro_rata", Decimal("572.00"), False),
+        ),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "endorsements.create_cancellation",
+        lambda w, a: endorsements.create_cancellation(
+            w.db, a, w.ids.endorse_policy, _in_days(60), "sirket_feshi", "Fesih"
+        ),
+        APPROVER,
+        CANCEL,
+        "endorsement.create",  # then policy.cancel (see _expected_actions)
+        lambda w, r: eq((r.kind, r.status), ("cancellation", "approved")),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "endorsements.get_endorsement",
+        lambda w, a: endorsements.get_endorsement(w.db, a, w.ids.waiting_policy, 1),
+        A1,
+        ENDORSEMENT_READ,
+        None,
+        lambda w, r: eq((r.label, r.status), (f"1/{w.ids.waiting_policy}", "awaiting_approval")),
+        not_found(),
+    ),
+    Case(
+        "endorsements.list_endorsements",
+        lambda w, a: endorsements.list_endorsements(w.db, a, w.ids.waiting_policy),
+        A1,
+        ENDORSEMENT_READ,
+        None,
+        lambda w, r: eq([(e.seq, e.kind) for e in r], [(1, "increase")]),
+        not_found(),
+    ),
+    Case(
+        "endorsements.endorsement_queue",
+        lambda w, a: endorsements.endorsement_queue(w.db, a),
+        APPROVER,
+        POLICY_APPROVE,
+        None,
+        lambda w, r: eq([x.label for x in r.rows], [f"1/{w.ids.waiting_policy}"]),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "endorsements.approve_endorsement",
+        lambda w, a: endorsements.approve_endorsement(w.db, a, w.ids.waiting_policy, 1),
+        APPROVER,
+        POLICY_APPROVE,
+        "endorsement.approve",
+        lambda w, r: eq((r.status, r.approved_by), ("approved", APPROVER)),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "endorsements.reject_endorsement",
+        lambda w, a: endorsements.reject_endorsement(w.db, a, w.ids.waiting_policy, 1, "Eksik"),
+        APPROVER,
+        POLICY_APPROVE,
+        "endorsement.reject",
+        lambda w, r: eq((r.status, r.rejection_reason), ("rejected", "Eksik")),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    # -------------------------------------------------------------- policies
+    Case(
+        "policies.from_quote",
+        lambda w, a: policies.from_quote(w.db, a, w.ids.approved),
+        A1,
+        ISSUE,
+        None,
+        lambda w, r: eq(
+            (r.quote_number, r.line_code, r.sum_insured),
+            (w.ids.approved, "konut", Decimal("400000.00")),
+        ),
+        Outsider(B1, (ValidationFailed, "policy.quote_unusable")),
+    ),
+    Case(
+        "policies.preview",
+        lambda w, a: policies.preview(w.db, a, konut_policy(w.ids.a1_customer_id, "300000")),
+        A1,
+        ISSUE,
+        None,
+        # konut 300 000: 390.00 × 1.10 = 429.00 net, BSMV 21.45, YSV 42.90
+        lambda w, r: eq(
+            (r.gross_premium, [i.amount for i in r.installments], r.needs_approval),
+            (Decimal("493.35"), [Decimal("246.68"), Decimal("246.67")], False),
+        ),
+        Outsider(B1, (ValidationFailed, "quote.customer_required")),
+    ),
+    Case(
+        "policies.issue",
+        lambda w, a: policies.issue(w.db, a, konut_policy(w.ids.a1_customer_id, "300000")),
+        A1,
+        ISSUE,
+        "policy.issue",
+        lambda w, r: eq(
+            (r.policy.number, r.policy.status, r.approved, r.policy.approved_by),
+            (w.ids.policy_draft + 1, "approved", True, A1),
+        ),
+        Outsider(B1, (ValidationFailed, "quote.customer_required")),
+    ),
+    Case(
+        "policies.issue#from_quote",
+        lambda w, a: policies.issue(
+            w.db, a, konut_policy(w.ids.a1_customer_id, "400000", w.ids.approved)
+        ),
+        A1,
+        ISSUE,
+        "quote.convert",  # then policy.issue (see _expected_actions)
+        lambda w, r: eq((r.policy.quote_number, r.policy.status), (w.ids.approved, "approved")),
+        Outsider(B1, (ValidationFailed, "policy.quote_unusable")),
+    ),
+    Case(
+        "policies.get_policy",
+        lambda w, a: policies.get_policy(w.db, a, w.ids.policy_approved),
+        A1,
+        POLICY_READ,
+        None,
+        lambda w, r: eq(
+            (r.number, r.status, r.customer_name, r.gross_premium),
+            (w.ids.policy_approved, "approved", "Ayşe Şahin", Decimal("493.35")),
+        ),
+        not_found(),
+    ),
+    Case(
+        "policies.history",
+        lambda w, a: policies.history(w.db, a, w.ids.policy_draft),
+        A1,
+        POLICY_READ,
+        None,
+        lambda w, r: eq([(v.version, v.status) for v in r], [(2, "draft"), (1, "unapproved")]),
+        not_found(),
+    ),
+    Case(
+        "policies.list_policies",
+        lambda w, a: policies.list_policies(w.db, a, PolicyFilter(status="awaiting_approval")),
+        A1,
+        POLICY_READ,
+        None,
+        lambda w, r: eq(_numbers(r), [w.ids.policy_awaiting]),
+        Outsider(B1, sees_none_of_agency_a),
+    ),
+    Case(
+        "policies.customer_policies",
+        lambda w, a: policies.customer_policies(w.db, a, w.ids.a1_customer_number),
+        A1,
+        POLICY_READ,
+        None,
+        lambda w, r: eq(
+            _numbers(r)[:3], [w.ids.policy_draft, w.ids.policy_awaiting, w.ids.policy_approved]
+        ),
+        not_found(),
+    ),
+    Case(
+        "policies.approval_queue",
+        lambda w, a: policies.approval_queue(w.db, a),
+        APPROVER,
+        POLICY_APPROVE,
+        None,
+        lambda w, r: eq(_numbers(r), [w.ids.policy_awaiting]),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "policies.approve",
+        lambda w, a: policies.approve(w.db, a, w.ids.policy_awaiting),
+        APPROVER,
+        POLICY_APPROVE,
+        "policy.approve",
+        lambda w, r: eq((r.status, r.approved_by), ("approved", APPROVER)),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "policies.reject",
+        lambda w, a: policies.reject(w.db, a, w.ids.policy_awaiting, "Eksik belge"),
+        APPROVER,
+        POLICY_APPROVE,
+        "policy.reject",
+        lambda w, r: eq((r.status, r.rejection_reason), ("rejected", "Eksik belge")),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "policies.unapprove",
+        lambda w, a: policies.unapprove(w.db, a, w.ids.policy_approved, "Yanlış bedel"),
+        APPROVER,
+        UNAPPROVE,
+        "policy.unapprove",
+        lambda w, r: eq((r.version, r.status), (2, "draft")),
+        None,
+        NOT_AGENCY_POWER,
+    ),
+    Case(
+        "policies.update_draft",
+        lambda w, a: policies.update_draft(
+            w.db, a, w.ids.policy_draft, konut_policy(w.ids.a1_customer_id, "300000")
+        ),
+        APPROVER,
+        ISSUE,
+        "policy.update_draft",
+        lambda w, r: eq((r.version, r.status, r.gross_premium), (2, "draft", Decimal("493.35"))),
+        None,
+        AGENCY_NEVER_CHANGES,
+    ),
+    Case(
+        "policies.submit_draft",
+        lambda w, a: policies.submit_draft(w.db, a, w.ids.policy_draft),
+        APPROVER,
+        ISSUE,
+        "policy.submit",
+        lambda w, r: eq(
+            (r.policy.version, r.policy.status, r.policy.approved_by), (2, "approved", APPROVER)
+        ),
+        None,
+        AGENCY_NEVER_CHANGES,
+    ),
+    # -------------------------------------------------------------- renewals
+    Case(
+        "renewals.renew",
+        lambda w, a: renewals.renew(w.db, a, w.ids.renewable_policy),
+        A1,
+        CREATE,
+        "quote.create",
+        lambda w, r: eq(
+            (r.renews_policy_number, r.start_date, r.values, r.status),
+            (
+                w.ids.renewable_policy,
+                rating.one_year_later(_in_days(-335)),
+                FORMS["konut"],
+                "approved",
+            ),
+        ),
+        not_found(),
+    ),
+    Case(
+        "renewals.renewals_list",
+        lambda w, a: renewals.renewals_list(w.db, a, _in_days(-1), _in_days(60)),
+        A1,
+        frozenset({"quote.create", "policy.view"}),
+        None,
+        lambda w, r: eq(
+            [(row.number, row.state, row.can_renew) for row in r.rows],
+            [(w.ids.renewable_policy, "not_offered", True)],
+        ),
+        Outsider(B1, sees_none_of_agency_a),
+    ),
     # -------------------------------------------------------------- tariff versions
     Case(
         "tariffs.list_versions",
@@ -600,6 +1036,8 @@ OPEN = {
     "users.set_own_language": "a user's own preference",
     "auth.change_password": "a user's own password, proven by the current one",
     "auth.must_change_password": "a user's own flag",
+    "notifications.summary": "a user's own notifications (and queue size, by permission)",
+    "notifications.mark_seen": "a user's own seen-until mark",
 }
 # Modules whose functions are named by their package alone ("quotes.save_quote").
 PREFIX_OF_MODULE = {"iztim_app.core.tariffs.versions": "tariffs"}
@@ -640,6 +1078,10 @@ def test_every_refusal_row_is_declared():
 def _expected_actions(case: Case) -> list[str]:
     if case.writes == "quote.supersede":
         return ["quote.supersede", "quote.create"]
+    if case.writes == "quote.convert":
+        return ["quote.convert", "policy.issue"]
+    if case.name == "endorsements.create_cancellation":
+        return ["endorsement.create", "policy.cancel"]
     return [case.writes] if case.writes else []
 
 
@@ -726,6 +1168,8 @@ def test_password_change_pending_is_refused(case: Case, world: World):
 OPEN_WHILE_PENDING: dict[str, Callable[[World, Actor], Any]] = {
     "organisation.list_offices": lambda w, a: admin_matrix.office_services.list_offices(w.db, a),
     "users.set_own_language": lambda w, a: user_services.set_own_language(w.db, a, "en"),
+    "notifications.summary": lambda w, a: notifications.summary(w.db, a),
+    "notifications.mark_seen": lambda w, a: notifications.mark_seen(w.db, a),
 }
 
 

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from iztim_app import session_routes
 from iztim_app.core import clock
 from iztim_app.core.auth import services as auth
+from iztim_app.core.sessions import services as sessions
 from iztim_app.demo import DEMO_PASSWORD
 from tests.foundation.support import snapshot
 
@@ -46,8 +47,8 @@ def test_hand_off_sets_an_http_only_strict_cookie_and_continues(
     assert name == "iztim_session"
     assert {a.lower() for a in attributes} == {"httponly", "path=/", "samesite=strict"}
     # and the cookie's token opens the session (the sign-in token no longer does)
-    assert auth.resolve_session(demo_db, token).code == CODE
-    assert auth.resolve_session(demo_db, result.token) is None
+    assert sessions.resolve_session(demo_db, token).code == CODE
+    assert sessions.resolve_session(demo_db, result.token) is None
     # a second use of the code sets nothing
     again = client.get("/auth/session", params={"code": result.handoff, "next": "/"})
     assert (again.status_code, set_cookie_headers(again)) == (303, [])
@@ -117,7 +118,7 @@ def test_signed_out_route_clears_the_cookie_of_an_ended_session(
     result = auth.sign_in(demo_db, CODE, DEMO_PASSWORD)
     token = client.get("/auth/session", params={"code": result.handoff}).cookies["iztim_session"]
     # when the session was ended (sign-out on the socket), the route clears the cookie
-    auth.sign_out(demo_db, token)
+    sessions.sign_out(demo_db, token)
     response = client.get("/auth/signed-out", cookies={"iztim_session": token})
     [cookie] = set_cookie_headers(response)
     parts = {part.strip().lower() for part in cookie.split(";")}
@@ -133,7 +134,7 @@ def test_a_link_to_the_signed_out_route_cannot_end_a_live_session(
     token = client.get("/auth/session", params={"code": result.handoff}).cookies["iztim_session"]
     response = client.get("/auth/signed-out", cookies={"iztim_session": token})
     assert set_cookie_headers(response) == []
-    assert auth.resolve_session(demo_db, token).code == CODE
+    assert sessions.resolve_session(demo_db, token).code == CODE
 
 
 def test_the_app_serves_the_cookie_routes():

@@ -125,7 +125,7 @@ def test_sign_in_opens_a_session_stored_as_hashes(demo_url: str, demo_db: Sessio
     cells = {c[2] for c in all_cell_texts(demo_url)}
     assert result.token not in cells and result.handoff not in cells
     assert (session.created_at, session.last_seen_at, session.ended_at) == (t0, t0, None)
-    assert auth.resolve_session(demo_db, result.token, now=t0).user_id == user.id
+    assert sessions.resolve_session(demo_db, result.token, now=t0).user_id == user.id
     [event] = audit_since(demo_db, last)
     assert (event.action, event.actor_code, event.actor_id, event.entity_id) == (
         "auth.sign_in",
@@ -197,9 +197,9 @@ def test_known_and_unknown_codes_are_answered_alike_step_by_step(demo_db: Sessio
 def test_throttled_after_three_failures_without_checking_the_password(
     demo_url: str, demo_db: Session, t0, verified
 ):
-    assert auth.THROTTLE_AFTER == 3 and auth.BASE_WAIT == timedelta(seconds=5)
+    assert throttle.USER_THROTTLE_AFTER == 3 and throttle.BASE_WAIT == timedelta(seconds=5)
     # given three failures at t0
-    for _ in range(auth.THROTTLE_AFTER):
+    for _ in range(throttle.USER_THROTTLE_AFTER):
         assert refused(demo_db, CODE, WRONG, t0).code == "auth.failed"
     row = throttle_row(demo_db, "user:" + CODE)
     assert (row.failures, row.blocked_until) == (3, t0 + timedelta(seconds=5))
@@ -236,7 +236,7 @@ def test_waits_double_after_each_further_failure(demo_db: Session, t0):
 def test_five_failures_lock_for_fifteen_minutes_then_the_lock_runs_out(
     demo_url: str, demo_db: Session, t0, verified
 ):
-    assert (auth.LOCK_AFTER, auth.LOCK_BASE) == (5, timedelta(minutes=15))
+    assert (throttle.LOCK_AFTER, throttle.LOCK_BASE) == (5, timedelta(minutes=15))
     user = user_of(demo_db, CODE)
     started = clock.utcnow()
     # given five failures, each after the previous wait
@@ -334,11 +334,13 @@ def test_a_lock_does_not_throw_the_user_out_of_an_open_session(demo_db: Session,
         refused(demo_db, CODE, WRONG, t0 + timedelta(minutes=n), source="192.0.2.66")
     assert throttle.is_locked(throttle_row(demo_db, "user:" + CODE), t0 + timedelta(minutes=5))
     # then the open session still works
-    assert auth.resolve_session(demo_db, result.token, now=t0 + timedelta(minutes=5)).code == CODE
+    assert (
+        sessions.resolve_session(demo_db, result.token, now=t0 + timedelta(minutes=5)).code == CODE
+    )
 
 
 def test_one_source_is_throttled_across_user_codes(demo_url: str, demo_db: Session, t0):
-    assert auth.SOURCE_THROTTLE_AFTER == 10
+    assert throttle.SOURCE_THROTTLE_AFTER == 10
     attacker, office = "192.0.2.66", "10.0.0.1"
     # given ten wrong passwords from one address, one each for ten codes (never 3 per code)
     codes = [f"deneme.{n}" for n in range(9)] + ["gm.onay"]
@@ -398,8 +400,8 @@ def test_hand_off_gives_a_new_token_once(demo_db: Session, t0):
     token = sessions.redeem_handoff(demo_db, result.handoff, now=t0 + timedelta(seconds=3))
     # then a new token opens the session, and the sign-in token no longer does
     assert token and token != result.token
-    assert auth.resolve_session(demo_db, token, now=t0 + timedelta(seconds=3)).code == CODE
-    assert auth.resolve_session(demo_db, result.token, now=t0 + timedelta(seconds=3)) is None
+    assert sessions.resolve_session(demo_db, token, now=t0 + timedelta(seconds=3)).code == CODE
+    assert sessions.resolve_session(demo_db, result.token, now=t0 + timedelta(seconds=3)) is None
     [session] = sessions_of(demo_db, result.actor.user_id)
     assert (session.handoff_hash, session.handoff_expires_at) == (None, None)
     assert session.token_hash == hashlib.sha256(token.encode()).hexdigest()
@@ -437,7 +439,7 @@ def test_a_pending_temporary_password_refuses_every_service_but_the_change(
     demo_url: str, demo_db: Session, pending
 ):
     result, temporary = pending
-    actor = auth.resolve_session(demo_db, result.token)
+    actor = sessions.resolve_session(demo_db, result.token)
     assert (result.must_change_password, actor.password_change_pending) == (True, True)
     assert actor.can("quote.approve") is False
     before = snapshot(demo_url)
@@ -461,7 +463,7 @@ def test_a_pending_temporary_password_refuses_every_service_but_the_change(
 
     # when the password is changed, the same actor's next request is served
     auth.change_password(demo_db, actor, temporary, "Kendi.Parolam.9", "Kendi.Parolam.9")
-    after = auth.resolve_session(demo_db, result.token)
+    after = sessions.resolve_session(demo_db, result.token)
     assert after.password_change_pending is False
     assert [o.code for o in offices.list_offices(demo_db, after)][:1] == ["GM"]
     assert quotes.approval_queue(demo_db, after, 1, 20).total >= 0
@@ -488,8 +490,8 @@ def test_an_it_user_with_a_pending_password_manages_nobody(demo_url: str, demo_d
 
 def test_signing_out_works_with_a_pending_password(demo_db: Session, pending):
     result, _ = pending
-    auth.sign_out(demo_db, result.token)
-    assert auth.resolve_session(demo_db, result.token) is None
+    sessions.sign_out(demo_db, result.token)
+    assert sessions.resolve_session(demo_db, result.token) is None
 
 
 # ---------------------------------------------------------------- sessions
@@ -500,27 +502,30 @@ def test_session_expires_after_idle_minutes(demo_db: Session, t0):
     second = auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0)
     idle = timedelta(minutes=IDLE_MINUTES)
     # exactly at the limit the session still works (and is touched)
-    assert auth.resolve_session(demo_db, first.token, now=t0 + idle).code == CODE
+    assert sessions.resolve_session(demo_db, first.token, now=t0 + idle).code == CODE
     # one second beyond it, it has ended for good
-    assert auth.resolve_session(demo_db, second.token, now=t0 + idle + timedelta(seconds=1)) is None
-    assert auth.resolve_session(demo_db, second.token, now=t0) is None
+    assert (
+        sessions.resolve_session(demo_db, second.token, now=t0 + idle + timedelta(seconds=1))
+        is None
+    )
+    assert sessions.resolve_session(demo_db, second.token, now=t0) is None
     ended = {s.token_hash: s.ended_at for s in sessions_of(demo_db, user_of(demo_db, CODE).id)}
-    assert ended[auth._hash_token(second.token)] == t0 + idle + timedelta(seconds=1)
-    assert ended[auth._hash_token(first.token)] is None
+    assert ended[sessions.hash_secret(second.token)] == t0 + idle + timedelta(seconds=1)
+    assert ended[sessions.hash_secret(first.token)] is None
 
 
 def test_activity_keeps_the_session_alive(demo_db: Session, t0):
     result = auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0)
     step = timedelta(minutes=IDLE_MINUTES - 1)
     for n in range(1, 4):
-        assert auth.resolve_session(demo_db, result.token, now=t0 + n * step) is not None
+        assert sessions.resolve_session(demo_db, result.token, now=t0 + n * step) is not None
 
 
 def test_sign_out_ends_the_session(demo_db: Session, t0):
     result = auth.sign_in(demo_db, CODE, DEMO_PASSWORD, now=t0)
     last = last_audit_id(demo_db)
-    auth.sign_out(demo_db, result.token, now=t0 + timedelta(minutes=1))
-    assert auth.resolve_session(demo_db, result.token, now=t0 + timedelta(minutes=1)) is None
+    sessions.sign_out(demo_db, result.token, now=t0 + timedelta(minutes=1))
+    assert sessions.resolve_session(demo_db, result.token, now=t0 + timedelta(minutes=1)) is None
     [session] = sessions_of(demo_db, result.actor.user_id)
     assert session.ended_at == t0 + timedelta(minutes=1)
     [event] = audit_since(demo_db, last)
@@ -530,15 +535,15 @@ def test_sign_out_ends_the_session(demo_db: Session, t0):
         str(result.actor.user_id),
     )
     # signing out twice, or with nonsense, changes nothing more
-    auth.sign_out(demo_db, result.token)
-    auth.sign_out(demo_db, "forged")
+    sessions.sign_out(demo_db, result.token)
+    sessions.sign_out(demo_db, "forged")
     assert audit_since(demo_db, event.id) == []
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token", "x" * 500, 12345])
 def test_forged_tokens_open_nothing(demo_db: Session, token):
     auth.sign_in(demo_db, CODE, DEMO_PASSWORD)
-    assert auth.resolve_session(demo_db, token) is None
+    assert sessions.resolve_session(demo_db, token) is None
 
 
 def test_disabled_user_cannot_act_with_an_open_session(demo_db: Session, t0):
@@ -549,7 +554,7 @@ def test_disabled_user_cannot_act_with_an_open_session(demo_db: Session, t0):
     demo_db.add(user)
     demo_db.commit()
     # then the session no longer resolves, and is ended
-    assert auth.resolve_session(demo_db, result.token, now=t0 + timedelta(seconds=1)) is None
+    assert sessions.resolve_session(demo_db, result.token, now=t0 + timedelta(seconds=1)) is None
     [session] = sessions_of(demo_db, user.id)
     assert session.ended_at == t0 + timedelta(seconds=1)
 
@@ -564,15 +569,15 @@ def test_disabling_ends_open_sessions(demo_db: Session, admin, t0):
     ]
     # re-enabling does not revive them
     users.set_active(demo_db, admin, result.actor.user_id, True)
-    assert auth.resolve_session(demo_db, result.token, now=t0) is None
-    assert auth.resolve_session(demo_db, other.token, now=t0) is None
+    assert sessions.resolve_session(demo_db, result.token, now=t0) is None
+    assert sessions.resolve_session(demo_db, other.token, now=t0) is None
 
 
 def test_deactivated_office_cannot_act(demo_db: Session, admin, t0):
     result = auth.sign_in(demo_db, "acente.a1", DEMO_PASSWORD, now=t0)
     office = office_of(demo_db, "A-ACENTE-A")
     offices.update_office(demo_db, admin, office.id, name=office.name, active=False)
-    assert auth.resolve_session(demo_db, result.token, now=t0) is None
+    assert sessions.resolve_session(demo_db, result.token, now=t0) is None
     assert refused(demo_db, "acente.a2", DEMO_PASSWORD, t0).code == "auth.disabled"
 
 
@@ -627,7 +632,7 @@ def test_reset_password_forces_a_change_at_next_sign_in(demo_db: Session, admin,
     # when IT resets the password
     temporary = users.reset_password(demo_db, admin, user_id)
     # then the old session and password are gone, the temporary one must be changed
-    assert auth.resolve_session(demo_db, old.token, now=t0) is None
+    assert sessions.resolve_session(demo_db, old.token, now=t0) is None
     assert refused(demo_db, CODE, DEMO_PASSWORD, t0).code == "auth.failed"
     result = auth.sign_in(demo_db, CODE, temporary, now=t0)
     assert result.must_change_password is True

@@ -8,6 +8,7 @@ and adds no demo quotes: these tests start from an empty quote book.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -15,10 +16,12 @@ import pytest
 from sqlmodel import Session
 
 from iztim_app import demo
+from iztim_app.core import schema
 from iztim_app.core.db import get_engine, session_scope
 from iztim_app.core.settings import PROJECT_ROOT
 from iztim_app.core.tariffs import versions
 from iztim_app.core.users.actor import operator_actor
+from tests import postgres
 from tests.conftest import copy_sqlite, sqlite_url
 from tests.foundation.support import use_settings
 
@@ -59,3 +62,19 @@ def quotes_url(sqlite_db_from, quotes_template: Path) -> str:
 def db(quotes_url: str) -> Iterator[Session]:
     with session_scope(quotes_url) as session:
         yield session
+
+
+@contextmanager
+def pg_organisation_template(name: str) -> Iterator[str]:
+    """A PostgreSQL template database at head with the demo organisation and tariff v1, no
+    quotes; yields its name for `postgres.database(..., template=name)` copies."""
+    with postgres.database(name) as url:
+        schema.upgrade(url)
+        get_engine(url).dispose()
+        with pytest.MonkeyPatch.context() as mp:
+            use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
+            with session_scope(url) as db:
+                load_organisation_and_tariff(db)
+            get_engine(url).dispose()  # a template must have no open connections to be copied
+            get_engine.cache_clear()
+        yield postgres.database_name(url)

@@ -26,9 +26,9 @@ from iztim_app.core.guards import Guard, GuardViolation
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.quotes.models import QUOTE_GUARD, ImmutableQuote, Quote
 from tests import postgres
-from tests.foundation.support import actor_of, use_settings
+from tests.foundation.support import actor_of
 from tests.quotes.fixtures_customers import Cust, add_customer
-from tests.quotes.fixtures_db import SHIPPED, TODAY, load_organisation_and_tariff
+from tests.quotes.fixtures_db import TODAY, pg_organisation_template
 from tests.quotes.fixtures_quotes import form, priced_columns, stored_quote
 
 # ---------------------------------------------------------------- databases
@@ -37,16 +37,8 @@ from tests.quotes.fixtures_quotes import form, priced_columns, stored_quote
 @pytest.fixture(scope="module")
 def pg_template() -> Iterator[str]:
     """PostgreSQL at head with the demo organisation and tariff v1, built once."""
-    with postgres.database("iztim_guard_tpl") as url:
-        schema.upgrade(url)
-        get_engine(url).dispose()
-        with pytest.MonkeyPatch.context() as mp:
-            use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
-            with session_scope(url) as db:
-                load_organisation_and_tariff(db)
-            get_engine(url).dispose()  # a template must have no open connections to be copied
-            get_engine.cache_clear()
-        yield postgres.database_name(url)
+    with pg_organisation_template("iztim_guard_tpl") as name:
+        yield name
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

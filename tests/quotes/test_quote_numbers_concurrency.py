@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
-from iztim_app.core import schema
 from iztim_app.core.db import get_engine, session_scope
 from iztim_app.core.errors import Conflict
 from iztim_app.core.quotes import services as quotes
@@ -28,9 +26,10 @@ from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
 from iztim_app.core.users.permissions import ROLES
 from tests import postgres
-from tests.foundation.support import actor_of, use_settings, user_of
+from tests.concurrency import run_together
+from tests.foundation.support import actor_of, user_of
 from tests.quotes.fixtures_customers import add_customer, tckn
-from tests.quotes.fixtures_db import SHIPPED, TODAY, load_organisation_and_tariff
+from tests.quotes.fixtures_db import TODAY, pg_organisation_template
 from tests.quotes.fixtures_quotes import OPERATOR, form, quote_audit
 
 THREADS = 20
@@ -53,16 +52,8 @@ PREPARERS = (
 @pytest.fixture(scope="module")
 def pg_template() -> Iterator[str]:
     """A PostgreSQL database upgraded to head with the demo organisation and tariff v1."""
-    with postgres.database("iztim_quotes_tpl") as url:
-        schema.upgrade(url)
-        get_engine(url).dispose()
-        with pytest.MonkeyPatch.context() as mp:
-            use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
-            with session_scope(url) as db:
-                load_organisation_and_tariff(db)
-            get_engine(url).dispose()  # a template must have no open connections to be copied
-            get_engine.cache_clear()
-        yield postgres.database_name(url)
+    with pg_organisation_template("iztim_quotes_tpl") as name:
+        yield name
 
 
 @pytest.fixture
@@ -77,43 +68,6 @@ def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -
     if request.param == "sqlite":
         return sqlite_db_from(request.getfixturevalue("quotes_template"))
     return request.getfixturevalue("pg_url")
-
-
-# ---------------------------------------------------------------- running threads at once
-
-
-@dataclass
-class Outcome:
-    results: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-
-def run_together(jobs: list[Callable[[Session], object]], url: str) -> Outcome:
-    """Each job in its own thread and session; all start at one barrier."""
-    barrier = threading.Barrier(len(jobs))
-    outcome = Outcome()
-    lock = threading.Lock()
-
-    def worker(job: Callable[[Session], object]) -> None:
-        try:
-            with session_scope(url) as db:
-                db.connection()  # connect before the barrier: the race is the service, not the pool
-                db.rollback()
-                barrier.wait(timeout=60)
-                result = job(db)
-            with lock:
-                outcome.results.append(result)
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            with lock:
-                outcome.errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return outcome
 
 
 def _people(db: Session) -> dict[str, tuple[Actor, int]]:

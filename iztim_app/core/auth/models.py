@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from iztim_app.core.db import utc_column
-from iztim_app.core.sessions.models import UserSession  # noqa: F401  (its former home)
 
 
 class SignInThrottle(SQLModel, table=True):

@@ -18,29 +18,11 @@ from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.auth import throttle
 from iztim_app.core.auth.models import SignInThrottle
-from iztim_app.core.auth.throttle import (  # noqa: F401  (the names callers know)
-    BASE_WAIT,
-    LOCK_AFTER,
-    LOCK_BASE,
-    LOCK_MAX,
-    MAX_WAIT,
-    SOURCE_THROTTLE_AFTER,
-    USER_THROTTLE_AFTER,
-    clear_throttle,
-)
 from iztim_app.core.errors import AuthenticationFailed, ValidationFailed
 from iztim_app.core.sessions import services as sessions
-from iztim_app.core.sessions.services import (  # noqa: F401  (the names callers know)
-    end_all_sessions,
-    resolve_session,
-    sign_out,
-)
 from iztim_app.core.users import passwords
 from iztim_app.core.users.actor import Actor, load_actor
 from iztim_app.core.users.models import User
-
-THROTTLE_AFTER = USER_THROTTLE_AFTER
-_hash_token = sessions.hash_secret
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,7 @@ def _display_id(actor: Actor, national_id: str) -> str:
 
 
 def _require_reader(actor: Actor) -> None:
-    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
-    if not (actor.can("quote.create") or actor.can("quote.view")):
-        raise PermissionDenied(permission="quote.view")
+    actor.require_any("quote.view", "quote.create")
 
 
 def _scoped(actor: Actor) -> sa.ColumnElement[bool]:
@@ -348,20 +346,25 @@ def _with_owner() -> sa.Select:
     )
 
 
+def _shown(actor: Actor, c: Customer, owner_code: str, office_name: str) -> dict[str, Any]:
+    """What a list row and the customer screen both show of a record."""
+    return {
+        "id": c.id,
+        "number": c.number,
+        "kind": c.kind,
+        "name": c.name,
+        "national_id_display": _display_id(actor, c.national_id),
+        "customer_group": c.customer_group,
+        "tax_office": c.tax_office,
+        "phone": c.phone,
+        "email": c.email,
+        "created_by": owner_code,
+        "office_name": office_name,
+    }
+
+
 def _row(actor: Actor, c: Customer, owner_code: str, office_name: str) -> CustomerRow:
-    return CustomerRow(
-        id=c.id,
-        number=c.number,
-        kind=c.kind,
-        name=c.name,
-        national_id_display=_display_id(actor, c.national_id),
-        customer_group=c.customer_group,
-        tax_office=c.tax_office,
-        phone=c.phone,
-        email=c.email,
-        created_by=owner_code,
-        office_name=office_name,
-    )
+    return CustomerRow(**_shown(actor, c, owner_code, office_name))
 
 
 def _as_int(value: Any) -> int | None:
@@ -397,19 +400,7 @@ def get_customer(
 
 def _view(actor: Actor, c: Customer, owner_code: str, office_name: str) -> CustomerView:
     return CustomerView(
-        id=c.id,
-        number=c.number,
-        kind=c.kind,
-        name=c.name,
-        national_id_display=_display_id(actor, c.national_id),
-        tax_office=c.tax_office,
-        customer_group=c.customer_group,
-        address=c.address,
-        phone=c.phone,
-        email=c.email,
-        created_by=owner_code,
-        office_name=office_name,
-        created_at=c.created_at,
+        **_shown(actor, c, owner_code, office_name), address=c.address, created_at=c.created_at
     )
 
 

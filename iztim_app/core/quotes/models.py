@@ -76,6 +76,8 @@ class Quote(SQLModel, table=True):
     superseded_by_id: int | None = Field(default=None, foreign_key="quote.id")
     # Set when a policy is issued from this quote; statistics count conversions from it.
     policy_number: int | None = Field(default=None, index=True)
+    # A renewal quote: the number of the expiring policy it renews (set at insert only).
+    renews_policy_number: int | None = Field(default=None, index=True)
 
 
 class ImmutableQuote(GuardViolation):
@@ -85,31 +87,21 @@ class ImmutableQuote(GuardViolation):
 
 # The one declaration of what may change on a saved quote: the database triggers (migration
 # 0007 and any later re-install) and the ORM hook both come from it.
+_APPROVAL_COLUMNS = frozenset(
+    {
+        "approved_by_code",
+        "approved_at",
+        "rejected_by_code",
+        "rejected_at",
+        "rejection_reason",
+        "superseded_by_id",
+        "policy_number",
+    }
+)
 QUOTE_GUARD = Guard(
     table="quote",
-    mutable=frozenset(
-        {
-            "status",
-            "approved_by_code",
-            "approved_at",
-            "rejected_by_code",
-            "rejected_at",
-            "rejection_reason",
-            "superseded_by_id",
-            "policy_number",
-        }
-    ),
-    set_once=frozenset(
-        {
-            "approved_by_code",
-            "approved_at",
-            "rejected_by_code",
-            "rejected_at",
-            "rejection_reason",
-            "superseded_by_id",
-            "policy_number",
-        }
-    ),
+    mutable=_APPROVAL_COLUMNS | {"status"},
+    set_once=_APPROVAL_COLUMNS,
     status="status",
     moves=frozenset(
         {

@@ -21,14 +21,13 @@ from iztim_app.core.customers.services import person_record_ids, search_conditio
 from iztim_app.core.db import money_sum
 from iztim_app.core.documents.quote_pdf import render_quote
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from iztim_app.core.money import parse_amount
 from iztim_app.core.numbering import next_number
 from iztim_app.core.paging import Page, fetch_page
-from iztim_app.core.quotes import rules
+from iztim_app.core.quotes import pricing, rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
-from iztim_app.core.tariffs.rating import PriceResult, price
+from iztim_app.core.tariffs.rating import PriceResult
 from iztim_app.core.users.actor import Actor
 from iztim_app.i18n import translate
 
@@ -50,6 +49,10 @@ class QuoteInput:
     start_date: str | date
     end_date: str | date | None = None
     values: dict[str, str] = field(default_factory=dict)
+    # Renewals only (core/renewals): the expiring policy, and the day whose tariff prices the
+    # quote (the new start) instead of today's. Screens never set them.
+    renews_policy_number: int | None = None
+    tariff_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class QuoteView:
     revises_number: int | None
     superseded_by_number: int | None
     can_print: bool  # approved, unexpired: may be printed, e-mailed, turned into a policy
+    renews_policy_number: int | None = None  # a renewal quote: the expiring policy
 
 
 @dataclass(frozen=True)
@@ -145,9 +149,7 @@ def _visible(actor: Actor):  # noqa: ANN202
 
 
 def _require_reader(actor: Actor) -> None:
-    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
-    if not (actor.can("quote.view") or actor.can("quote.create")):
-        raise PermissionDenied(permission="quote.view")
+    actor.require_any("quote.view", "quote.create")
 
 
 def _parse_number(number) -> int:  # noqa: ANN001
@@ -167,41 +169,11 @@ def _find(db: Session, actor: Actor, number, *, lock: bool = False) -> Quote:  #
     return quote
 
 
-def _customer(db: Session, actor: Actor, customer_id) -> Customer:  # noqa: ANN001
-    try:
-        cid = int(customer_id)
-    except (TypeError, ValueError):
-        raise ValidationFailed("quote.customer_required", field="customer") from None
-    customer = db.exec(
-        select(Customer).where(
-            Customer.id == cid,
-            actor.visible(Customer.owner_user_id, Customer.office_id, Customer.office_path),
-        )
-    ).first()
-    if customer is None:
-        raise ValidationFailed("quote.customer_required", field="customer")
-    return customer
-
-
 def _price(
     db: Session, actor: Actor, inp: QuoteInput, today: date
 ) -> tuple[Customer, versions.TariffVersion, PriceResult, Decimal, date, date | None]:
-    customer = _customer(db, actor, inp.customer_id)
-    try:
-        version, tariff = versions.tariff_in_force(db, today)
-    except NotFound:
-        raise ValidationFailed("quote.no_tariff", field="line") from None
-    if inp.line_code not in tariff.lines:
-        raise ValidationFailed("quote.line_unknown", field="line")
-    sum_insured = parse_amount(
-        inp.sum_insured, "sum_insured", positive=True, code="quote.sum_insured_invalid"
-    )
-    start = dates.parse_date(inp.start_date, "start_date")
-    end = dates.parse_date(inp.end_date, "end_date", required=False)
-    dates.check_order(start, end, "end_date")
-    values = {str(k): str(v) for k, v in (inp.values or {}).items() if str(v).strip() != ""}
-    result = price(tariff, inp.line_code, customer.customer_group, sum_insured, start, end, values)
-    return customer, version, result, sum_insured, start, end
+    form = pricing.price_form(db, inp, actor=actor, on=inp.tariff_date or today)
+    return form.customer, form.version, form.result, form.sum_insured, form.start, form.end
 
 
 # ------------------------------------------------------------------ pricing and saving
@@ -269,6 +241,9 @@ def save_quote(
         office_path=actor.office_path,
         created_at=now,
         revises_id=original.id if original else None,
+        # A revision of a renewal quote still renews the same policy.
+        renews_policy_number=inp.renews_policy_number
+        or (original.renews_policy_number if original else None),
         status=status.value,
         approved_by_code=actor.code if status is QuoteStatus.APPROVED else None,
         approved_at=now if status is QuoteStatus.APPROVED else None,
@@ -310,7 +285,8 @@ def save_quote(
             "gross_premium": quote.gross_premium,
             "status": quote.status,
             "revises": original.number if original else None,
-        },
+        }
+        | ({"renews": quote.renews_policy_number} if quote.renews_policy_number else {}),
     )
     db.commit()
     return get_quote(db, actor, quote.number, today=today)
@@ -358,6 +334,7 @@ def _view(db: Session, quote: Quote, today: date) -> QuoteView:
         revises_number=revises.number if revises else None,
         superseded_by_number=superseded_by.number if superseded_by else None,
         can_print=status == QuoteStatus.APPROVED.value,
+        renews_policy_number=quote.renews_policy_number,
     )
 
 
@@ -565,9 +542,7 @@ def reject(db: Session, actor: Actor, number, reason: str, today: date | None = 
 
 def statistics(db: Session, actor: Actor, date_from: date, date_to: date) -> list[StatsRow]:
     """Quotes between two dates by line and individual/corporate, aggregated in the database."""
-    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
-    if not (actor.can("report.view") or actor.can("quote.view")):
-        raise PermissionDenied(permission="report.view")
+    actor.require_any("report.view", "quote.view")
     if date_from is None or date_to is None:
         raise ValidationFailed(
             "error.required", field="date_from" if date_from is None else "date_to"

@@ -117,7 +117,7 @@ def tariff_in_force(db: Session, on: date | None = None) -> tuple[TariffVersion,
 
 
 def list_versions(db: Session, actor: Actor) -> list[VersionRow]:
-    actor.require("tariff.view") if not actor.can("tariff.manage") else None
+    actor.require_any("tariff.view", "tariff.manage")
     current = version_in_force(db)
     versions = db.exec(select(TariffVersion).order_by(TariffVersion.number.desc())).all()
     return [
@@ -148,8 +148,7 @@ def _get(db: Session, version_id) -> TariffVersion:  # noqa: ANN001
 
 def get_tariff_set(db: Session, actor: Actor, version_id: int) -> TariffSet:
     """Any version's rules, e.g. to try a price on a draft before activating it."""
-    if not actor.can("tariff.manage"):
-        actor.require("tariff.view")
+    actor.require_any("tariff.view", "tariff.manage")
     return tariff_set_of(_get(db, version_id))
 
 

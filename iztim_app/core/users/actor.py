@@ -55,6 +55,12 @@ class Actor:
         if permission not in self.permissions:
             raise PermissionDenied(permission=permission)
 
+    def require_any(self, *permissions: str) -> None:
+        """One of these is enough (e.g. viewing or creating quotes); a refusal names the first."""
+        self.require_ready()
+        if self.permissions.isdisjoint(permissions):
+            raise PermissionDenied(permission=permissions[0])
+
     def quote_limit(self, line: str) -> Decimal | None:
         """None means no limit row: may not approve on that line."""
         return dict(self.quote_limits).get(line)

@@ -20,7 +20,7 @@ from iztim_app.core.organisation.models import Office, OfficeKind
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.sessions.services import end_all_sessions
 from iztim_app.core.users import passwords
-from iztim_app.core.users.actor import Actor, load_actor  # noqa: F401  (load_actor: its former home)
+from iztim_app.core.users.actor import Actor
 from iztim_app.core.users.models import AuthorityLimit, User, UserPermission
 from iztim_app.core.users.permissions import (
     AGENCY_FORBIDDEN,

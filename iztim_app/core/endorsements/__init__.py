@@ -1,0 +1,1 @@
+"""Endorsements (zeyil) and cancellations (fesih) of approved policies."""

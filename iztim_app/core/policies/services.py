@@ -1,0 +1,973 @@
+"""Policy services: from a quote or directly, preview, issue (numbered), approve/reject,
+un-approve into a new draft version, edit and submit the draft, read, list, history.
+
+Every function takes the acting user; a policy outside the actor's scope behaves exactly
+like a number that does not exist. A policy is its number; its current version is the row
+with the highest version. Rows leave draft only through conditional UPDATEs, so two users
+deciding at once get exactly one decision (the other a `Conflict`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from iztim_app.core import clock, dates
+from iztim_app.core.audit import services as audit_log
+from iztim_app.core.customers.models import Customer
+from iztim_app.core.customers.services import person_record_ids, search_condition
+from iztim_app.core.endorsements.models import Endorsement, EndorsementStatus
+from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from iztim_app.core.installments import rules as installment_rules
+from iztim_app.core.installments import services as installment_services
+from iztim_app.core.numbering import next_number
+from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.policies import rules
+from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
+from iztim_app.core.quotes import pricing
+from iztim_app.core.quotes import rules as quote_rules
+from iztim_app.core.quotes.models import Quote, QuoteStatus
+from iztim_app.core.tariffs import versions
+from iztim_app.core.users.actor import Actor
+
+POLICY_SEQUENCE = "policy"
+FIRST_POLICY_NUMBER = 5000001
+MAX_REASON = 400
+# The one refusal for a quote number that cannot become a policy: unknown, out of scope,
+# not approved, expired or already a policy all read the same.
+QUOTE_UNUSABLE = "policy.quote_unusable"
+
+
+# ------------------------------------------------------------------ inputs and DTOs
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    """What the policy form sends: text as typed, validated here. With `quote_number` the
+    policy is issued from that quote (same line and customer, priced on its tariff)."""
+
+    line_code: str
+    customer_id: int | str | None
+    sum_insured: str | Decimal
+    start_date: str | date
+    end_date: str | date | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    installment_count: int | str = 1
+    quote_number: int | str | None = None
+
+
+@dataclass(frozen=True)
+class InstallmentLine:
+    seq: int
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PolicyPreview:
+    """The finished policy as it will print, before it is saved (no number used)."""
+
+    line_code: str
+    customer_id: int
+    customer_number: int
+    customer_name: str
+    customer_kind: str
+    customer_group: str
+    sum_insured: Decimal
+    start_date: date
+    end_date: date
+    days: int
+    values: dict[str, str]
+    tariff_version: int
+    tariff_version_id: int
+    net_premium: Decimal
+    taxes: dict[str, Decimal]
+    gross_premium: Decimal
+    worksheet: list[dict[str, Any]]
+    installment_count: int
+    installments: list[InstallmentLine]
+    quote_number: int | None
+    needs_approval: bool  # over the actor's policy limit: it will await approval
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    id: int
+    number: int
+    version: int
+    latest_version: int
+    is_current: bool
+    status: str  # PolicyStatus value
+    issue_date: date
+    line_code: str
+    customer_id: int
+    customer_number: int
+    customer_name: str
+    customer_kind: str
+    customer_group: str
+    customer_email: str
+    sum_insured: Decimal
+    start_date: date
+    end_date: date
+    values: dict[str, Any]
+    tariff_version: int
+    tariff_version_id: int
+    net_premium: Decimal
+    taxes: dict[str, Decimal]
+    gross_premium: Decimal
+    worksheet: list[dict[str, Any]]
+    installment_count: int
+    channel: str
+    prepared_by: str
+    created_at: datetime
+    quote_number: int | None
+    renews_policy_number: int | None
+    approved_by: str | None
+    approved_at: datetime | None
+    rejected_by: str | None
+    rejected_at: datetime | None
+    rejection_reason: str | None
+    unapproved_by: str | None
+    unapproved_at: datetime | None
+    unapproval_reason: str | None
+    cancelled_from: date | None
+    # Figures in force: after this version's approved endorsements (else its own figures).
+    sum_insured_in_force: Decimal
+    net_in_force: Decimal
+    taxes_in_force: dict[str, Decimal]
+    gross_in_force: Decimal
+    can_print: bool  # the current version, approved
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """A saved policy and what to tell the user: approved at once, or over the limit and
+    waiting for a head-office approver of the line (`message` is a catalogue key)."""
+
+    policy: PolicyView
+    approved: bool
+    limit_exceeded: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    id: int
+    number: int
+    version: int
+    issue_date: date
+    line_code: str
+    customer_number: int
+    customer_name: str
+    customer_kind: str
+    sum_insured: Decimal
+    gross_premium: Decimal
+    start_date: date
+    end_date: date
+    status: str
+    prepared_by: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One version in a policy's history (every version stays readable)."""
+
+    id: int
+    number: int
+    version: int
+    status: str
+    created_at: datetime
+    sum_insured: Decimal
+    net_premium: Decimal
+    gross_premium: Decimal
+    prepared_by: str
+    approved_by: str | None
+    approved_at: datetime | None
+    rejected_by: str | None
+    rejection_reason: str | None
+    unapproved_by: str | None
+    unapproved_at: datetime | None
+    unapproval_reason: str | None
+
+
+@dataclass(frozen=True)
+class PolicyFilter:
+    number: str = ""
+    customer: str = ""
+    line: str = ""
+    status: str = ""
+    date_from: date | None = None  # issue date
+    date_to: date | None = None
+    preparer: str = ""
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _visible(actor: Actor):  # noqa: ANN202
+    return actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
+
+
+def _require_reader(actor: Actor) -> None:
+    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
+    if not (actor.can("policy.view") or actor.can("policy.issue")):
+        raise PermissionDenied(permission="policy.view")
+
+
+def _require_head_office(actor: Actor, permission: str) -> None:
+    """Deciding on and un-approving policies: head-office users with the permission only."""
+    actor.require(permission)
+    if not rules.is_head_office(actor.office_kind, actor.is_agency):
+        raise PermissionDenied("policy.head_office_only", permission=permission)
+
+
+def _require_editor(actor: Actor) -> None:
+    """Editing and submitting a draft changes a policy that was approved: never agencies."""
+    actor.require("policy.issue")
+    if actor.is_agency:
+        raise PermissionDenied("policy.agency_never_changes", permission="policy.issue")
+
+
+def _parse_number(number: Any) -> int:
+    try:
+        return int(str(number).strip())
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def _current_version_of():  # noqa: ANN202
+    """Subquery: number → highest version."""
+    return (
+        select(Policy.number.label("number"), sa.func.max(Policy.version).label("version"))
+        .group_by(Policy.number)
+        .subquery()
+    )
+
+
+def _find(db: Session, actor: Actor, number: Any, version: Any = None) -> Policy:
+    """The current version (or the one asked for) of a visible policy."""
+    query = select(Policy).where(Policy.number == _parse_number(number), _visible(actor))
+    if version not in (None, ""):
+        query = query.where(Policy.version == _parse_number(version))
+    else:
+        query = query.order_by(Policy.version.desc())
+    policy = db.exec(query).first()
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def _quote(db: Session, actor: Actor, number: Any, today: date) -> Quote:
+    """A quote that may become a policy now; anything else is the one refusal."""
+    try:
+        n = int(str(number).strip())
+    except (TypeError, ValueError):
+        n = None
+    quote = None
+    if n is not None:
+        quote = db.exec(
+            select(Quote).where(
+                Quote.number == n,
+                actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path),
+            )
+        ).first()
+    if quote is None or rules.quote_problem(
+        quote.status, quote.valid_until, quote.policy_number, today
+    ):
+        raise ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(number or ""))
+    return quote
+
+
+@dataclass(frozen=True)
+class _Priced:
+    form: pricing.PricedForm
+    installment_count: int
+    quote: Quote | None
+
+
+def _price(
+    db: Session,
+    actor: Actor,
+    inp: PolicyInput,
+    today: date,
+    *,
+    version: versions.TariffVersion | None = None,
+) -> _Priced:
+    """Validates and prices the form. From a quote: the quote's line, customer and tariff
+    version; an edited draft: the policy's own tariff version (`version`)."""
+    quote = None
+    if inp.quote_number not in (None, ""):
+        quote = _quote(db, actor, inp.quote_number, today)
+        if str(inp.line_code) != quote.line_code:
+            raise ValidationFailed("policy.quote_mismatch", field="line")
+        if str(inp.customer_id) != str(quote.customer_id):
+            raise ValidationFailed("policy.quote_mismatch", field="customer")
+        version = db.get(versions.TariffVersion, quote.tariff_version_id)
+    form = pricing.price_form(db, inp, actor=actor, on=today, version=version)
+    line = form.tariff.lines[inp.line_code].line
+    count = installment_rules.check_count(inp.installment_count, line.max_installments)
+    return _Priced(form, count, quote)
+
+
+def _taxes_json(taxes: dict[str, Decimal]) -> dict[str, str]:
+    return {code: str(amount) for code, amount in taxes.items()}
+
+
+def _figures(policy: Policy) -> dict[str, Any]:
+    """What the audit trail keeps of a version's priced data."""
+    return {
+        "number": policy.number,
+        "version": policy.version,
+        "line": policy.line_code,
+        "sum_insured": policy.sum_insured,
+        "start_date": policy.start_date,
+        "end_date": policy.end_date,
+        "values": dict(policy.values),
+        "net_premium": policy.net_premium,
+        "gross_premium": policy.gross_premium,
+        "installment_count": policy.installment_count,
+        "status": policy.status,
+    }
+
+
+def _on_approved(db: Session, policy: Policy) -> None:
+    """Side effects of a version becoming approved, called explicitly inside the same
+    transaction: the installment plan (kept, and adjusted, when a version is re-approved)."""
+    installment_services.create_plan(db, policy)
+
+
+# ------------------------------------------------------------------ from a quote, preview
+
+
+def from_quote(
+    db: Session, actor: Actor, quote_number: Any, today: date | None = None
+) -> PolicyInput:
+    """The policy form filled in from an approved, unexpired quote not yet a policy."""
+    actor.require("policy.issue")
+    quote = _quote(db, actor, quote_number, today or clock.today())
+    return PolicyInput(
+        line_code=quote.line_code,
+        customer_id=quote.customer_id,
+        sum_insured=quote.sum_insured,
+        start_date=quote.start_date,
+        end_date=quote.end_date,
+        values={k: str(v) for k, v in quote.values.items()},
+        installment_count=1,
+        quote_number=quote.number,
+    )
+
+
+def preview(
+    db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
+) -> PolicyPreview:
+    """The finished policy as it will print, with its installments; nothing is stored and
+    no number is used."""
+    actor.require("policy.issue")
+    priced = _price(db, actor, inp, today or clock.today())
+    form, result = priced.form, priced.form.result
+    plan = installment_rules.plan(
+        result.gross_premium,
+        priced.installment_count,
+        form.start,
+        form.tariff.lines[inp.line_code].line.max_installments,
+    )
+    return PolicyPreview(
+        line_code=inp.line_code,
+        customer_id=form.customer.id,
+        customer_number=form.customer.number,
+        customer_name=form.customer.name,
+        customer_kind=form.customer.kind,
+        customer_group=form.customer.customer_group,
+        sum_insured=form.sum_insured,
+        start_date=form.start,
+        end_date=result.end,
+        days=result.days,
+        values=dict(form.values),
+        tariff_version=form.version.number,
+        tariff_version_id=form.version.id,
+        net_premium=result.net_premium,
+        taxes=dict(result.taxes),
+        gross_premium=result.gross_premium,
+        worksheet=[step.to_json_dict() for step in result.worksheet],
+        installment_count=priced.installment_count,
+        installments=[InstallmentLine(i.seq, i.due_date, i.amount) for i in plan],
+        quote_number=priced.quote.number if priced.quote else None,
+        needs_approval=not quote_rules.within_limit(
+            actor.policy_limit(inp.line_code), form.sum_insured
+        ),
+    )
+
+
+# ------------------------------------------------------------------ issuing
+
+
+def _result(db: Session, actor: Actor, policy: Policy) -> IssueResult:
+    approved = policy.status == PolicyStatus.APPROVED.value
+    return IssueResult(
+        policy=get_policy(db, actor, policy.number),
+        approved=approved,
+        limit_exceeded=not approved,
+        message="policy.issued_approved" if approved else "policy.issued_awaiting",
+    )
+
+
+def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None) -> IssueResult:
+    """Saves the policy with the next company-wide number: approved when the actor's policy
+    limit for the line covers it (the actor is the approver), else awaiting approval.
+
+    The number is drawn inside the transaction: anything failing after it rolls back and
+    gives the number back, so numbers stay gapless."""
+    actor.require("policy.issue")
+    today = today or clock.today()
+    priced = _price(db, actor, inp, today)
+    form, result = priced.form, priced.form.result
+    status = rules.initial_status(actor.policy_limit(inp.line_code), form.sum_insured)
+    approved = status is PolicyStatus.APPROVED
+    now = clock.utcnow()
+    try:
+        policy = Policy(
+            number=next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER),
+            version=1,
+            status=status.value,
+            issue_date=today,
+            line_code=inp.line_code,
+            customer_id=form.customer.id,
+            customer_group=form.customer.customer_group,
+            customer_kind=form.customer.kind,
+            sum_insured=form.sum_insured,
+            start_date=form.start,
+            end_date=result.end,
+            values=dict(form.values),
+            tariff_version_id=form.version.id,
+            net_premium=result.net_premium,
+            taxes=_taxes_json(result.taxes),
+            gross_premium=result.gross_premium,
+            worksheet=[step.to_json_dict() for step in result.worksheet],
+            installment_count=priced.installment_count,
+            channel=quote_rules.channel_for(actor.office_kind).value,
+            prepared_by_id=actor.user_id or None,
+            prepared_by_code=actor.code,
+            office_id=actor.office_id,
+            office_path=actor.office_path,
+            created_at=now,
+            quote_id=priced.quote.id if priced.quote else None,
+            # A policy from a renewal quote renews the quote's expiring policy (core/renewals).
+            renews_policy_number=priced.quote.renews_policy_number if priced.quote else None,
+            approved_by_code=actor.code if approved else None,
+            approved_at=now if approved else None,
+        )
+        db.add(policy)
+        db.flush()
+        if priced.quote is not None:
+            _link_quote(db, actor, priced.quote, policy.number)
+        audit_log.record(
+            db,
+            actor,
+            "policy.issue",
+            "policy",
+            policy.number,
+            None,
+            _figures(policy)
+            | {
+                "customer": form.customer.number,
+                "quote": priced.quote.number if priced.quote else None,
+                "approved_by": policy.approved_by_code,
+            },
+        )
+        if approved:
+            _on_approved(db, policy)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    db.expire_all()  # the view shows what was stored
+    return _result(db, actor, policy)
+
+
+def _link_quote(db: Session, actor: Actor, quote: Quote, policy_number: int) -> None:
+    """The quote becomes this policy's, once: a second policy from it at the same moment
+    finds the link taken and is refused like any unusable quote."""
+    taken = db.execute(
+        sa.update(Quote)
+        .where(
+            Quote.id == quote.id,
+            Quote.policy_number.is_(None),
+            Quote.status == QuoteStatus.APPROVED.value,
+        )
+        .values(policy_number=policy_number)
+    ).rowcount
+    if taken != 1:
+        raise ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(quote.number))
+    audit_log.record(
+        db,
+        actor,
+        "quote.convert",
+        "quote",
+        quote.number,
+        {"policy_number": None},
+        {"policy_number": policy_number},
+    )
+
+
+# ------------------------------------------------------------------ approval
+
+
+def _approvable_condition(actor: Actor):  # noqa: ANN202
+    lines = [
+        sa.and_(Policy.line_code == line, Policy.sum_insured <= limit)
+        for line, limit in actor.policy_limits
+    ]
+    return sa.or_(*lines) if lines else sa.false()
+
+
+def _move(
+    db: Session,
+    actor: Actor,
+    policy: Policy,
+    from_status: PolicyStatus,
+    values: dict[str, Any],
+    action: str,
+    *,
+    audit_after: dict[str, Any] | None = None,
+) -> None:
+    """One conditional UPDATE: the row changes only while it is still in `from_status`;
+    otherwise someone else was first, and the caller's transaction is rolled back."""
+    changed = db.execute(
+        sa.update(Policy)
+        .where(Policy.id == policy.id, Policy.status == from_status.value)
+        .values(**values)
+    ).rowcount
+    if changed != 1:
+        db.rollback()
+        current = db.get(Policy, policy.id)
+        db.refresh(current)
+        raise Conflict("policy.already_decided", number=policy.number, status=current.status)
+    audit_log.record(
+        db,
+        actor,
+        action,
+        "policy",
+        policy.number,
+        {"version": policy.version, "status": from_status.value},
+        {"version": policy.version, **values, **(audit_after or {})},
+    )
+
+
+def approval_queue(db: Session, actor: Actor, page: int = 1, size: int = 20) -> Page[PolicyRow]:
+    """Awaiting policies this head-office approver's limits cover, oldest first."""
+    _require_head_office(actor, "policy.approve")
+    query = (
+        select(Policy, Customer)
+        .join(Customer, Customer.id == Policy.customer_id)
+        .where(
+            _visible(actor),
+            Policy.status == PolicyStatus.AWAITING_APPROVAL.value,
+            _approvable_condition(actor),
+        )
+        .order_by(Policy.created_at, Policy.number)
+    )
+    return _rows(db, query, page, size)
+
+
+def _decide(
+    db: Session, actor: Actor, number: Any, values: dict[str, Any], action: str
+) -> PolicyView:
+    _require_head_office(actor, "policy.approve")
+    policy = _find(db, actor, number)
+    if policy.status != PolicyStatus.AWAITING_APPROVAL.value:
+        raise Conflict("policy.already_decided", number=policy.number, status=policy.status)
+    if not rules.may_decide(
+        actor.office_kind, actor.is_agency, actor.policy_limit(policy.line_code), policy.sum_insured
+    ):
+        raise PermissionDenied("policy.over_approver_limit", permission="policy.approve")
+    try:
+        _move(db, actor, policy, PolicyStatus.AWAITING_APPROVAL, values, action)
+        if values["status"] == PolicyStatus.APPROVED.value:
+            db.refresh(policy)
+            _on_approved(db, policy)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    db.expire_all()
+    return get_policy(db, actor, policy.number)
+
+
+def approve(db: Session, actor: Actor, number: Any) -> PolicyView:
+    return _decide(
+        db,
+        actor,
+        number,
+        {
+            "status": PolicyStatus.APPROVED.value,
+            "approved_by_code": actor.code,
+            "approved_at": clock.utcnow(),
+        },
+        "policy.approve",
+    )
+
+
+def _reason(reason: Any) -> str:
+    text = str(reason or "").strip()
+    if not text:
+        raise ValidationFailed("policy.reason_required", field="reason")
+    return text[:MAX_REASON]
+
+
+def reject(db: Session, actor: Actor, number: Any, reason: str) -> PolicyView:
+    _require_head_office(actor, "policy.approve")
+    text = _reason(reason)
+    return _decide(
+        db,
+        actor,
+        number,
+        {
+            "status": PolicyStatus.REJECTED.value,
+            "rejected_by_code": actor.code,
+            "rejected_at": clock.utcnow(),
+            "rejection_reason": text,
+        },
+        "policy.reject",
+    )
+
+
+# ------------------------------------------------------------------ un-approval and drafts
+
+
+def _open_endorsements(db: Session, policy: Policy) -> int:
+    return int(
+        db.exec(
+            select(sa.func.count(Endorsement.id)).where(
+                Endorsement.policy_id == policy.id,
+                Endorsement.status != EndorsementStatus.REJECTED.value,
+            )
+        ).one()
+    )
+
+
+def unapprove(db: Session, actor: Actor, number: Any, reason: str) -> PolicyView:
+    """Removes the approval (head office, `policy.unapprove`, with a reason): the approved
+    version becomes `unapproved` and stays readable; a new version (same number) is created
+    as a draft copying everything, to be edited and approved again."""
+    _require_head_office(actor, "policy.unapprove")
+    text = _reason(reason)
+    policy = _find(db, actor, number)
+    if policy.status != PolicyStatus.APPROVED.value:
+        raise Conflict("policy.not_approved", number=policy.number, status=policy.status)
+    if _open_endorsements(db, policy):
+        raise Conflict("policy.has_endorsements", number=policy.number)
+    copied = {
+        c.key: getattr(policy, c.key)
+        for c in sa.inspect(Policy).column_attrs
+        if c.key not in {"id", "version", "status", "created_at"} | DECISION_COLUMNS
+    }
+    now = clock.utcnow()
+    try:
+        _move(
+            db,
+            actor,
+            policy,
+            PolicyStatus.APPROVED,
+            {
+                "status": PolicyStatus.UNAPPROVED.value,
+                "unapproved_by_code": actor.code,
+                "unapproved_at": now,
+                "unapproval_reason": text,
+            },
+            "policy.unapprove",
+            audit_after={"draft_version": policy.version + 1},
+        )
+        draft = Policy(
+            **copied,
+            version=policy.version + 1,
+            status=PolicyStatus.DRAFT.value,
+            created_at=now,
+        )
+        db.add(draft)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    db.expire_all()
+    return get_policy(db, actor, policy.number)
+
+
+def _draft(db: Session, actor: Actor, number: Any) -> Policy:
+    policy = _find(db, actor, number)
+    if policy.status != PolicyStatus.DRAFT.value:
+        raise Conflict("policy.not_draft", number=policy.number, status=policy.status)
+    return policy
+
+
+def update_draft(
+    db: Session, actor: Actor, number: Any, inp: PolicyInput, today: date | None = None
+) -> PolicyView:
+    """Edits the draft version (after un-approval), re-priced on the policy's own tariff
+    version; line and customer stay the policy's."""
+    _require_editor(actor)
+    today = today or clock.today()
+    policy = _draft(db, actor, number)
+    if str(inp.line_code) != policy.line_code:
+        raise ValidationFailed("policy.fixed_on_draft", field="line")
+    if str(inp.customer_id) != str(policy.customer_id):
+        raise ValidationFailed("policy.fixed_on_draft", field="customer")
+    version = db.get(versions.TariffVersion, policy.tariff_version_id)
+    priced = _price(db, actor, replace(inp, quote_number=None), today, version=version)
+    form, result = priced.form, priced.form.result
+    before = _figures(policy)
+    changes: dict[str, Any] = {
+        "sum_insured": form.sum_insured,
+        "start_date": form.start,
+        "end_date": result.end,
+        "values": dict(form.values),
+        "net_premium": result.net_premium,
+        "taxes": _taxes_json(result.taxes),
+        "gross_premium": result.gross_premium,
+        "worksheet": [step.to_json_dict() for step in result.worksheet],
+        "installment_count": priced.installment_count,
+    }
+    try:
+        # Only while it is still a draft: a draft submitted meanwhile is not edited.
+        changed = db.execute(
+            sa.update(Policy)
+            .where(Policy.id == policy.id, Policy.status == PolicyStatus.DRAFT.value)
+            .values(**changes)
+        ).rowcount
+        if changed != 1:
+            raise Conflict("policy.not_draft", number=policy.number)
+        db.refresh(policy)
+        audit_log.record(
+            db, actor, "policy.update_draft", "policy", policy.number, before, _figures(policy)
+        )
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    db.expire_all()
+    return get_policy(db, actor, policy.number)
+
+
+def submit_draft(db: Session, actor: Actor, number: Any) -> IssueResult:
+    """The edited draft goes for approval again: approved within the actor's policy limit
+    (the actor is the approver), else awaiting a head-office approver."""
+    _require_editor(actor)
+    policy = _draft(db, actor, number)
+    status = rules.initial_status(actor.policy_limit(policy.line_code), policy.sum_insured)
+    values: dict[str, Any] = {"status": status.value}
+    if status is PolicyStatus.APPROVED:
+        values |= {"approved_by_code": actor.code, "approved_at": clock.utcnow()}
+    try:
+        _move(db, actor, policy, PolicyStatus.DRAFT, values, "policy.submit")
+        if status is PolicyStatus.APPROVED:
+            db.refresh(policy)
+            _on_approved(db, policy)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    db.expire_all()
+    return _result(db, actor, db.get(Policy, policy.id))
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _in_force(db: Session, policy: Policy) -> tuple[Decimal, Decimal, dict[str, Decimal], Decimal]:
+    """Sum insured, net, taxes and gross in force: the latest approved endorsement's
+    figures after it, else the version's own."""
+    last = db.exec(
+        select(Endorsement)
+        .where(
+            Endorsement.policy_id == policy.id,
+            Endorsement.status == EndorsementStatus.APPROVED.value,
+        )
+        .order_by(Endorsement.seq.desc())
+    ).first()
+    if last is None:
+        taxes = {code: Decimal(v) for code, v in policy.taxes.items()}
+        return policy.sum_insured, policy.net_premium, taxes, policy.gross_premium
+    taxes = {code: Decimal(v) for code, v in last.taxes_in_force_after.items()}
+    return last.sum_insured_after, last.net_in_force_after, taxes, last.gross_in_force_after
+
+
+def _view(db: Session, policy: Policy) -> PolicyView:
+    customer = db.get(Customer, policy.customer_id)
+    version = db.get(versions.TariffVersion, policy.tariff_version_id)
+    quote = db.get(Quote, policy.quote_id) if policy.quote_id else None
+    latest = db.exec(
+        select(sa.func.max(Policy.version)).where(Policy.number == policy.number)
+    ).one()
+    latest = int(latest[0] if isinstance(latest, tuple | sa.Row) else latest)
+    si, net, taxes, gross = _in_force(db, policy)
+    return PolicyView(
+        id=policy.id,
+        number=policy.number,
+        version=policy.version,
+        latest_version=latest,
+        is_current=policy.version == latest,
+        status=policy.status,
+        issue_date=policy.issue_date,
+        line_code=policy.line_code,
+        customer_id=policy.customer_id,
+        customer_number=customer.number,
+        customer_name=customer.name,
+        customer_kind=policy.customer_kind,
+        customer_group=policy.customer_group,
+        customer_email=customer.email,
+        sum_insured=policy.sum_insured,
+        start_date=policy.start_date,
+        end_date=policy.end_date,
+        values=dict(policy.values),
+        tariff_version=version.number if version else 0,
+        tariff_version_id=policy.tariff_version_id,
+        net_premium=policy.net_premium,
+        taxes={code: Decimal(v) for code, v in policy.taxes.items()},
+        gross_premium=policy.gross_premium,
+        worksheet=list(policy.worksheet),
+        installment_count=policy.installment_count,
+        channel=policy.channel,
+        prepared_by=policy.prepared_by_code,
+        created_at=policy.created_at,
+        quote_number=quote.number if quote else None,
+        renews_policy_number=policy.renews_policy_number,
+        approved_by=policy.approved_by_code,
+        approved_at=policy.approved_at,
+        rejected_by=policy.rejected_by_code,
+        rejected_at=policy.rejected_at,
+        rejection_reason=policy.rejection_reason,
+        unapproved_by=policy.unapproved_by_code,
+        unapproved_at=policy.unapproved_at,
+        unapproval_reason=policy.unapproval_reason,
+        cancelled_from=policy.cancelled_from,
+        sum_insured_in_force=si,
+        net_in_force=net,
+        taxes_in_force=taxes,
+        gross_in_force=gross,
+        can_print=policy.version == latest and rules.printable(policy.status),
+    )
+
+
+def get_policy(db: Session, actor: Actor, number: Any, version: Any = None) -> PolicyView:
+    """The current version of a policy, or the version asked for (history)."""
+    _require_reader(actor)
+    return _view(db, _find(db, actor, number, version))
+
+
+def history(db: Session, actor: Actor, number: Any) -> list[VersionRow]:
+    """Every version of the policy, newest first."""
+    _require_reader(actor)
+    rows = db.exec(
+        select(Policy)
+        .where(Policy.number == _parse_number(number), _visible(actor))
+        .order_by(Policy.version.desc())
+    ).all()
+    if not rows:
+        raise NotFound()
+    return [
+        VersionRow(
+            id=p.id,
+            number=p.number,
+            version=p.version,
+            status=p.status,
+            created_at=p.created_at,
+            sum_insured=p.sum_insured,
+            net_premium=p.net_premium,
+            gross_premium=p.gross_premium,
+            prepared_by=p.prepared_by_code,
+            approved_by=p.approved_by_code,
+            approved_at=p.approved_at,
+            rejected_by=p.rejected_by_code,
+            rejection_reason=p.rejection_reason,
+            unapproved_by=p.unapproved_by_code,
+            unapproved_at=p.unapproved_at,
+            unapproval_reason=p.unapproval_reason,
+        )
+        for p in rows
+    ]
+
+
+def _rows(db: Session, query: sa.Select, page: int, size: int) -> Page[PolicyRow]:
+    rows, total, page, size = fetch_page(db, query, page, size)
+    return Page(
+        rows=[
+            PolicyRow(
+                id=p.id,
+                number=p.number,
+                version=p.version,
+                issue_date=p.issue_date,
+                line_code=p.line_code,
+                customer_number=c.number,
+                customer_name=c.name,
+                customer_kind=p.customer_kind,
+                sum_insured=p.sum_insured,
+                gross_premium=p.gross_premium,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                status=p.status,
+                prepared_by=p.prepared_by_code,
+                channel=p.channel,
+            )
+            for p, c in rows
+        ],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+def _current_rows(actor: Actor) -> sa.Select:
+    """Current versions of the visible policies, with their customers."""
+    current = _current_version_of()
+    return (
+        select(Policy, Customer)
+        .join(
+            current, sa.and_(current.c.number == Policy.number, current.c.version == Policy.version)
+        )
+        .join(Customer, Customer.id == Policy.customer_id)
+        .where(_visible(actor))
+    )
+
+
+def list_policies(
+    db: Session, actor: Actor, flt: PolicyFilter, page: int = 1, size: int = 20
+) -> Page[PolicyRow]:
+    """The policies list: current versions, filtered, newest number first, paged."""
+    _require_reader(actor)
+    dates.check_order(flt.date_from, flt.date_to, "date_to")
+    query = _current_rows(actor)
+    if flt.number.strip():
+        try:
+            query = query.where(Policy.number == int(flt.number.strip()))
+        except ValueError:
+            query = query.where(sa.false())
+    customer = search_condition(flt.customer)
+    if customer is not None:
+        query = query.where(customer)
+    if flt.line:
+        query = query.where(Policy.line_code == flt.line)
+    if flt.status:
+        query = query.where(Policy.status == flt.status)
+    if flt.date_from:
+        query = query.where(Policy.issue_date >= flt.date_from)
+    if flt.date_to:
+        query = query.where(Policy.issue_date <= flt.date_to)
+    if flt.preparer.strip():
+        query = query.where(sa.func.lower(Policy.prepared_by_code) == flt.preparer.strip().lower())
+    return _rows(db, query.order_by(Policy.number.desc()), page, size)
+
+
+def customer_policies(
+    db: Session, actor: Actor, customer_number: Any, page: int = 1, size: int = 20
+) -> Page[PolicyRow]:
+    """The customer page's policies: on this record and the same person's other records the
+    actor sees, each policy within the actor's scope; current versions."""
+    _require_reader(actor)
+    ids = person_record_ids(db, actor, customer_number)
+    query = _current_rows(actor).where(Policy.customer_id.in_(ids))
+    return _rows(db, query.order_by(Policy.number.desc()), page, size)

@@ -1,0 +1,238 @@
+"""Renewals (yenileme): a new quote for the next term of an expiring policy, and the list of
+policies ending in a date range with their renewal state.
+
+The renewal quote goes through the one quote save path (`quotes.save_quote`): numbered,
+priced, approved within the preparer's limit, immutable, and later issued as a policy by the
+normal quote → policy flow, which carries `renews_policy_number` onto the policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from iztim_app.core import clock, dates
+from iztim_app.core.customers.models import Customer
+from iztim_app.core.endorsements import services as endorsements
+from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
+from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.policies.models import Policy, PolicyStatus
+from iztim_app.core.quotes import services as quotes
+from iztim_app.core.quotes.models import Quote, QuoteStatus
+from iztim_app.core.quotes.services import QuoteInput, QuoteView
+from iztim_app.core.renewals import rules
+from iztim_app.core.renewals.rules import RenewalState
+from iztim_app.core.tariffs import versions
+from iztim_app.core.users.actor import Actor
+
+
+@dataclass(frozen=True)
+class RenewalRow:
+    number: int
+    line_code: str
+    customer_number: int
+    customer_name: str
+    start_date: date
+    end_date: date
+    sum_insured: Decimal
+    gross_premium: Decimal
+    prepared_by: str
+    state: str  # RenewalState value
+    renewal_quote_number: int | None  # the newest renewal quote the actor may see
+    renewal_policy_number: int | None  # the renewal policy the actor may see
+    can_renew: bool  # in the window today and not renewed yet
+
+
+def _visible_policy(actor: Actor):  # noqa: ANN202
+    return actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
+
+
+def _parse_number(number: Any) -> int:
+    try:
+        return int(str(number).strip())
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def _current(db: Session, actor: Actor, number: Any) -> Policy:
+    """The current (highest) version of a policy the actor may see."""
+    policy = db.exec(
+        select(Policy)
+        .where(Policy.number == _parse_number(number), _visible_policy(actor))
+        .order_by(Policy.version.desc())
+        .limit(1)
+    ).first()
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def _renewal_policy_number(db: Session, number: int) -> int | None:
+    """The policy already renewing `number` (any status but rejected), if any."""
+    found = db.exec(
+        select(sa.func.min(Policy.number)).where(
+            Policy.renews_policy_number == number,
+            Policy.status != PolicyStatus.REJECTED.value,
+        )
+    ).one()
+    found = found[0] if isinstance(found, tuple | sa.Row) else found
+    return int(found) if found is not None else None
+
+
+def _renewed_values(in_force: dict[str, str], tariff_line: Any, claim_free: bool) -> dict:
+    """The values in force, the no-claims step moved when the line has one."""
+    values = dict(in_force)
+    if any(f.name == rules.NO_CLAIMS_FIELD for f in tariff_line.fields):
+        choices = [c.value for c in tariff_line.choices_for(rules.NO_CLAIMS_FIELD)]
+        step = rules.next_no_claims_step(values.get(rules.NO_CLAIMS_FIELD), choices, claim_free)
+        if step is not None:
+            values[rules.NO_CLAIMS_FIELD] = step
+    return values
+
+
+def renew(
+    db: Session,
+    actor: Actor,
+    policy_number: Any,
+    claim_free: bool = True,
+    today: date | None = None,
+) -> QuoteView:
+    """A new quote for the next term of an approved, uncancelled policy, from 60 days before
+    its end until its end: every field carried over (as in force after endorsements),
+    re-priced on the tariff in force at the new start, the no-claims step one up unless the
+    year was not claim-free. Refusals store nothing."""
+    actor.require("quote.create")
+    today = today or clock.today()
+    policy = _current(db, actor, policy_number)
+    if policy.status == PolicyStatus.CANCELLED.value or policy.cancelled_from is not None:
+        raise Conflict("renewal.policy_cancelled", number=policy.number)
+    if policy.status != PolicyStatus.APPROVED.value:
+        raise Conflict("renewal.policy_not_approved", number=policy.number)
+    problem = rules.window_problem(policy.end_date, today)
+    if problem == rules.TOO_EARLY:
+        opens, _ = rules.window(policy.end_date)
+        raise Conflict("renewal.too_early", number=policy.number, opens=opens)
+    if problem == rules.LAPSED:
+        raise Conflict("renewal.lapsed", number=policy.number, end=policy.end_date)
+    renewed_by = _renewal_policy_number(db, policy.number)
+    if renewed_by is not None:
+        raise Conflict("renewal.already_renewed", number=policy.number, renewal=renewed_by)
+    start, end = rules.next_term(policy.end_date)
+    version = versions.version_in_force(db, start)
+    if version is None:
+        raise ValidationFailed("quote.no_tariff", field="line")
+    tariff = versions.tariff_set_of(version)
+    if policy.line_code not in tariff.lines:
+        raise ValidationFailed("quote.line_unknown", field="line")
+    figures = endorsements.figures_in_force(db, policy.number)
+    inp = QuoteInput(
+        line_code=policy.line_code,
+        customer_id=policy.customer_id,
+        sum_insured=figures.sum_insured,
+        start_date=start,
+        end_date=end,
+        values=_renewed_values(figures.values, tariff.lines[policy.line_code], claim_free),
+        renews_policy_number=policy.number,
+        tariff_date=start,
+    )
+    return quotes.save_quote(db, actor, inp, today=today)
+
+
+def renewals_list(
+    db: Session,
+    actor: Actor,
+    date_from: date | None,
+    date_to: date | None,
+    page: int = 1,
+    size: int = 20,
+    today: date | None = None,
+) -> Page[RenewalRow]:
+    """Approved policies (current versions) ending between the two dates, in scope, with
+    their renewal state — computed in the one query, soonest end first."""
+    actor.require_any("quote.create", "policy.view")
+    if date_from is None or date_to is None:
+        raise ValidationFailed(
+            "error.required", field="date_from" if date_from is None else "date_to"
+        )
+    dates.check_order(date_from, date_to, "date_to")
+    today = today or clock.today()
+
+    newest = aliased(Policy)
+    later_version = select(newest.id).where(
+        newest.number == Policy.number, newest.version > Policy.version
+    )
+    renewal = aliased(Policy)
+    renewal_live = sa.and_(
+        renewal.renews_policy_number == Policy.number,
+        renewal.status != PolicyStatus.REJECTED.value,
+    )
+    quote_live = sa.and_(
+        Quote.renews_policy_number == Policy.number,
+        Quote.status != QuoteStatus.REJECTED.value,
+    )
+    renewed = sa.exists(select(renewal.id).where(renewal_live))
+    quoted = sa.exists(select(Quote.id).where(quote_live))
+    state = sa.case(
+        (renewed, RenewalState.RENEWED.value),
+        (Policy.end_date < today, RenewalState.LAPSED.value),
+        (quoted, RenewalState.QUOTE_GIVEN.value),
+        else_=RenewalState.NOT_OFFERED.value,
+    ).label("state")
+    quote_number = (
+        select(sa.func.max(Quote.number))
+        .where(quote_live, actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path))
+        .scalar_subquery()
+        .label("quote_number")
+    )
+    policy_number = (
+        select(sa.func.min(renewal.number))
+        .where(
+            renewal_live,
+            actor.visible(renewal.prepared_by_id, renewal.office_id, renewal.office_path),
+        )
+        .scalar_subquery()
+        .label("renewal_number")
+    )
+    query = (
+        select(Policy, Customer.number, Customer.name, state, quote_number, policy_number)
+        .join(Customer, Customer.id == Policy.customer_id)
+        .where(
+            _visible_policy(actor),
+            ~sa.exists(later_version),
+            Policy.status == PolicyStatus.APPROVED.value,
+            Policy.end_date >= date_from,
+            Policy.end_date <= date_to,
+        )
+        .order_by(Policy.end_date, Policy.number)
+    )
+    rows, total, page, size = fetch_page(db, query, page, size)
+    return Page(
+        rows=[
+            RenewalRow(
+                number=p.number,
+                line_code=p.line_code,
+                customer_number=c_number,
+                customer_name=c_name,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                sum_insured=p.sum_insured,
+                gross_premium=p.gross_premium,
+                prepared_by=p.prepared_by_code,
+                state=row_state,
+                renewal_quote_number=q_number,
+                renewal_policy_number=r_number,
+                can_renew=row_state != RenewalState.RENEWED.value
+                and rules.window_problem(p.end_date, today) is None,
+            )
+            for p, c_number, c_name, row_state, q_number, r_number in rows
+        ],
+        total=total,
+        page=page,
+        size=size,
+    )
