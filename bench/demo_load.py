@@ -20,6 +20,7 @@ from sqlmodel import func, select
 from iztim_app import demo
 from iztim_app.core import schema
 from iztim_app.core.db import get_engine, session_scope
+from iztim_app.core.policies.models import Policy
 from iztim_app.core.quotes.models import Quote
 from iztim_app.core.settings import PROJECT_ROOT
 from iztim_app.core.tariffs import versions
@@ -41,10 +42,11 @@ def main() -> int:
             loaded = demo.load(db)
             seconds = time.perf_counter() - started
             count = db.exec(select(func.count(Quote.id))).one()
+            policy_count = db.exec(select(func.count(Policy.id))).one()
         get_engine(url).dispose()
 
     out = sys.stdout
-    out.write(f"demo loaded: {loaded}, quotes: {count}\n")
+    out.write(f"demo loaded: {loaded}, quotes: {count}, policies: {policy_count}\n")
     out.write(f"demo load: {seconds:.1f} s (budget {args.budget:.0f} s)\n")
     return 0 if loaded and seconds <= args.budget else 1
 

@@ -7,8 +7,12 @@ lock) and a rolled-back save gives its number back.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel
+
+from iztim_app.core.errors import NotFound
 
 
 class NumberSequence(SQLModel, table=True):
@@ -16,6 +20,15 @@ class NumberSequence(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     last: int = Field(default=0)
+
+
+def parse_number(raw: Any) -> int:
+    """A document number (or row id) as typed or passed by the browser; anything that is not
+    a whole number is simply unknown (`NotFound`), like a number out of scope."""
+    try:
+        return int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise NotFound() from None
 
 
 def next_number(db: Session, name: str, start: int = 1) -> int:

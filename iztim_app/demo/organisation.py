@@ -1,4 +1,5 @@
-"""Demo data: a small insurer's office tree and a user for every role, then a year of quotes.
+"""Demo data: a small insurer's office tree and a user for every role, then a year of quotes
+and policies.
 
 Loaded once by `iztim demo load`, and only in a demo installation (settings.demo_mode).
 """
@@ -14,6 +15,7 @@ from iztim_app.core.organisation import services as offices
 from iztim_app.core.organisation.models import Office
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import operator_actor
+from iztim_app.demo.policies import load_demo_policies
 from iztim_app.demo.quotes import load_demo_quotes
 
 DEMO_PASSWORD = "Demo.2026"
@@ -86,4 +88,5 @@ def load(db: Session) -> bool:
             for line in lines:
                 users.set_limit(db, operator, user.id, line, limit, limit)
     load_demo_quotes(db)  # a year of quotes, when a tariff is in force
+    load_demo_policies(db)  # then policies from them and direct ones, with what followed
     return True

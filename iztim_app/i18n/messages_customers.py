@@ -57,10 +57,6 @@ MESSAGES = {
     "customer.quotes": ("Teklifleri", "Quotes"),
     "customer.no_quotes": ("Bu müşterinin teklifi yok.", "This customer has no quotes."),
     "customer.policies": ("Poliçeleri", "Policies"),
-    "customer.policies_coming": (
-        "Poliçeler bir sonraki sürümde burada listelenecek.",
-        "Policies will be listed here in the next release.",
-    ),
     # errors
     "customer.kind_invalid": (
         "Müşteri türü seçilmeli: Bireysel veya Kurumsal.",

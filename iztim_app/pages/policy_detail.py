@@ -134,6 +134,10 @@ def _actions(p) -> rx.Component:  # noqa: ANN001
                 D.can_edit,
                 rx.button(T["pol.submit_draft"], on_click=D.submit_draft),
             ),
+            _cond(
+                D.can_print,
+                rx.button(T["pol.print"], on_click=D.print_pdf, variant="soft"),
+            ),
             spacing="3",
         ),
         _cond(

@@ -84,6 +84,18 @@ def quote_detail_page() -> rx.Component:
                                 ),
                                 rx.fragment(),
                             ),
+                            rx.cond(
+                                q["policy_number"] != "",
+                                key_value(
+                                    "quote.its_policy",
+                                    rx.el.a(
+                                        q["policy_number"],
+                                        href="/policeler/detay?no=" + q["policy_number"],
+                                        data_testid="its-policy",
+                                    ),
+                                ),
+                                rx.fragment(),
+                            ),
                             class_name="iz-dl",
                         ),
                     ),
@@ -146,7 +158,17 @@ def quote_detail_page() -> rx.Component:
                         rx.button(T["quote.print"], on_click=D.print_pdf, variant="soft"),
                         rx.fragment(),
                     ),
+                    rx.cond(
+                        D.can_convert,
+                        rx.link(
+                            T["quote.to_policy"],
+                            href="/policeler/yeni?teklif=" + q["number"],
+                            data_testid="to-policy",
+                        ),
+                        rx.fragment(),
+                    ),
                     spacing="3",
+                    align="center",
                 ),
                 rx.cond(
                     q["can_print"] != "",

@@ -46,6 +46,7 @@ class PolicyDetailState(AppState):
     can_decide: bool = False
     can_unapprove: bool = False
     can_edit: bool = False
+    can_print: bool = False
 
     plan: dict[str, str] = {}
     installments: list[dict[str, str]] = []
@@ -162,6 +163,7 @@ class PolicyDetailState(AppState):
             d["can_unapprove"],
             d["can_edit"],
         )
+        self.can_print = view.can_print
         self._show_plan(d["plan"])
         self.can_pay_out = d["can_pay_out"]
         self._show_endorsements(d["endorsements"])
@@ -376,6 +378,15 @@ class PolicyDetailState(AppState):
             then=self._reload,
             done=lambda v: self._text("pol.unapproved_msg", number=v.number, version=v.version),
         )
+
+    @rx.event
+    def print_pdf(self):
+        found = self._act(policies.policy_document, self._number(), self.lang_pref)
+        if found.ok:
+            printed = found.value
+            return rx.download(
+                data=printed.content, filename=printed.filename, mime_type="application/pdf"
+            )
 
     @rx.event
     def edit_draft(self):

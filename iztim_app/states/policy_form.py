@@ -75,7 +75,7 @@ class PolicyFormState(LineFormState, AppState):
         self.confirming, self.printed, self.printed_values = False, {}, []
         if not self._ready_to_price():
             return None
-        found = self._call(policies.preview, self._input()).quietly()
+        found = self._call(policies.preview, self._input(), draft=self.editing or None).quietly()
         if not found.ok:
             return found
         p = found.value
@@ -242,7 +242,7 @@ class PolicyFormState(LineFormState, AppState):
     @rx.event
     def show_preview(self):
         """Önizle: the finished policy as it will print, then the question."""
-        found = self._call(policies.preview, self._input())
+        found = self._call(policies.preview, self._input(), draft=self.editing or None)
         if found.ok:
             self._printed(found.value)
             self.confirming = True

@@ -36,6 +36,8 @@ class QuoteDetailState(AppState):
     taxes: list[dict[str, str]] = []
     worksheet: list[dict[str, str]] = []
     can_decide: bool = False
+    # approved, unexpired, not yet a policy, and the user issues policies
+    can_convert: bool = False
     _email: dict[str, str] = {}  # the e-mail just queued, for the follow-up that sends it
 
     def _show(self, number: str) -> Outcome:
@@ -53,19 +55,31 @@ class QuoteDetailState(AppState):
                 and actor.can("quote.approve")
                 and rules.within_limit(actor.quote_limit(view.line_code), view.sum_insured)
             )
-            return view, {c: li.name(lang) for c, li in lines.items()}, labels, rows, can_decide
+            can_convert = (
+                view.can_print and view.policy_number is None and actor.can("policy.issue")
+            )
+            return (
+                view,
+                {c: li.name(lang) for c, li in lines.items()},
+                labels,
+                rows,
+                can_decide,
+                can_convert,
+            )
 
         # Nothing of a quote shown before may stay when this one cannot be shown.
         self.quote, self.values, self.taxes, self.worksheet, self.can_decide = {}, [], [], [], False
+        self.can_convert = False
         found = self._call(_get)
         if not found.ok:
             return found
-        view, names, labels, rows, can_decide = found.value
+        view, names, labels, rows, can_decide, can_convert = found.value
         self.quote = view_dict(view, lang, names, labels.data["groups"])
         self.values = [{"label": label, "value": value} for label, value in rows]
         self.taxes = taxes_rows(view)
         self.worksheet = worksheet_rows(view.worksheet, lang, labels)
         self.can_decide = can_decide
+        self.can_convert = can_convert
         return found
 
     @rx.event

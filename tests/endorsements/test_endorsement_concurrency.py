@@ -3,10 +3,8 @@ decision; raw SQL cannot change a saved endorsement (SQLite file and PostgreSQL)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,32 +22,15 @@ from iztim_app.core.errors import Conflict, ValidationFailed
 from iztim_app.core.policies.models import ImmutablePolicy, Policy
 from iztim_app.core.users import services as users
 from iztim_app.core.users.permissions import ROLES
-from tests import postgres
+from tests.concurrency import run_together
 from tests.endorsements.fixtures_policies import approved_policy, plan_amounts
 from tests.foundation.support import actor_of, user_of
 from tests.quotes.fixtures_customers import add_customer
-from tests.quotes.fixtures_db import pg_organisation_template
 from tests.quotes.fixtures_quotes import OPERATOR
-from tests.quotes.test_quote_numbers_concurrency import run_together
 
 D = Decimal
 SEPT_8 = date(2026, 9, 8)
 ROUNDS = 3
-
-
-@pytest.fixture(scope="module")
-def pg_template() -> Iterator[str]:
-    with pg_organisation_template("iztim_endorse_tpl") as name:
-        yield name
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_db_from(request.getfixturevalue("quotes_template"))
-        return
-    with postgres.database("iztim_endorse", template=request.getfixturevalue("pg_template")) as u:
-        yield u
 
 
 def _policies(db: Session, count: int) -> list[Policy]:
@@ -61,19 +42,21 @@ def _policies(db: Session, count: int) -> list[Policy]:
 
 
 def _approvers(db: Session):  # noqa: ANN202
-    """gm.onay and İstanbul Şube, both with policy.approve and a limit covering 800 000."""
-    branch = user_of(db, "sube.istanbul")
+    """Two head-office approvers (deciding is head-office work): gm.onay, and gm.mudur given
+    policy.approve and a konut limit of 5 000 000."""
+    manager = user_of(db, "gm.mudur")
     users.set_permissions(
-        db, OPERATOR, branch.id, ROLES["branch_staff"].permissions | {"policy.approve"}
+        db, OPERATOR, manager.id, ROLES["manager"].permissions | {"policy.approve"}
     )
-    return [actor_of(db, "gm.onay"), actor_of(db, "sube.istanbul")]
+    users.set_limit(db, OPERATOR, manager.id, "konut", D("5000000"), D("5000000"))
+    return [actor_of(db, "gm.onay"), actor_of(db, "gm.mudur")]
 
 
 def test_two_cancellations_of_one_policy_at_the_same_moment_make_one(url: str):
     # given two staff users and approved policies
     with session_scope(url) as db:
         policies = [(p.id, p.number) for p in _policies(db, ROUNDS)]
-        who = _approvers(db)
+        who = [actor_of(db, "gm.onay"), actor_of(db, "sube.istanbul")]
     for policy_id, number in policies:
         # when both cancel it at once
         outcome = run_together(
@@ -102,7 +85,7 @@ def test_two_cancellations_of_one_policy_at_the_same_moment_make_one(url: str):
 
 def test_two_approvers_approving_one_cancellation_at_the_same_moment_make_one(url: str):
     # given cancellations İstanbul Şube prepared while its konut limit was 100 000 (waiting),
-    # then its limit back at 2 500 000 and policy.approve granted: two approvers
+    # and two head-office approvers
     with session_scope(url) as db:
         policies = [p.number for p in _policies(db, ROUNDS)]
         branch = user_of(db, "sube.istanbul")
@@ -113,7 +96,6 @@ def test_two_approvers_approving_one_cancellation_at_the_same_moment_make_one(ur
             for n in policies
         ]
         assert {w.status for w in waiting} == {"awaiting_approval"}
-        users.set_limit(db, OPERATOR, branch.id, "konut", D("2500000"), D("2500000"))
         approvers = _approvers(db)
     for view in waiting:
         outcome = run_together(
@@ -187,8 +169,6 @@ def test_two_approvers_approving_one_increase_at_the_same_moment_apply_it_once(u
             db, actor_of(db, "sube.istanbul"), number, "increase", SEPT_8, {}, "3000000", "Artış"
         )
         assert (waiting.status, waiting.gross_change) == ("awaiting_approval", D("1347.55"))
-        branch = user_of(db, "sube.istanbul")
-        users.set_limit(db, OPERATOR, branch.id, "konut", D("5000000"), D("5000000"))
         approvers = _approvers(db)
     # when both approve at once
     outcome = run_together(

@@ -471,23 +471,9 @@ def test_waiting_cancellation_rejected_leaves_the_policy_approved(db, policy):
     assert plan_amounts(db, policy.number) == [D("986.70")]
 
 
-def test_an_approver_over_their_limit_is_refused(db, policy):
+def test_an_approver_over_their_limit_or_outside_head_office_is_refused(db, policy):
     waiting = increase(db, policy, si="3000000")
-    branch = user_of(db, "sube.ankara")
-    users.set_permissions(
-        db,
-        operator_actor("test"),
-        branch.id,
-        set(actor_of(db, "sube.ankara").permissions) | {"policy.approve"},
-    )
-    ankara = actor_of(db, "sube.ankara")  # limit 2 500 000, but Ankara cannot see İstanbul's
-    _assert_refused_unchanged(
-        db,
-        lambda: endorsements.approve_endorsement(db, ankara, policy.number, waiting.seq),
-        "error.not_found",
-        None,
-        NotFound,
-    )
+    # a branch user granted policy.approve, limit 5 000 000: deciding is head-office work
     istanbul = actor_of(db, STAFF)
     users.set_permissions(
         db,
@@ -495,9 +481,30 @@ def test_an_approver_over_their_limit_is_refused(db, policy):
         user_of(db, STAFF).id,
         set(istanbul.permissions) | {"policy.approve"},
     )
+    users.set_limit(
+        db, operator_actor("test"), user_of(db, STAFF).id, "konut", D("5000000"), D("5000000")
+    )
     _assert_refused_unchanged(
         db,
         lambda: endorsements.approve_endorsement(db, actor_of(db, STAFF), policy.number, 1),
+        "policy.head_office_only",
+        None,
+        PermissionDenied,
+    )
+    # a head-office approver whose konut limit (1 000 000) is below the 3 000 000 after it
+    manager = user_of(db, "gm.mudur")
+    users.set_permissions(
+        db,
+        operator_actor("test"),
+        manager.id,
+        set(actor_of(db, "gm.mudur").permissions) | {"policy.approve"},
+    )
+    users.set_limit(db, operator_actor("test"), manager.id, "konut", D("1000000"), D("1000000"))
+    _assert_refused_unchanged(
+        db,
+        lambda: endorsements.approve_endorsement(
+            db, actor_of(db, "gm.mudur"), policy.number, waiting.seq
+        ),
         "endorsement.over_approver_limit",
         None,
         PermissionDenied,

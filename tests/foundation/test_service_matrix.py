@@ -816,6 +816,17 @@ CASES: tuple[Case, ...] = (
         not_found(),
     ),
     Case(
+        "policies.policy_document",
+        lambda w, a: policies.policy_document(w.db, a, w.ids.policy_approved, "tr"),
+        A1,
+        POLICY_READ,
+        "policy.print",
+        lambda w, r: eq(
+            (r.filename, r.content[:5]), (f"police-{w.ids.policy_approved}.pdf", b"%PDF-")
+        ),
+        not_found(),
+    ),
+    Case(
         "policies.history",
         lambda w, a: policies.history(w.db, a, w.ids.policy_draft),
         A1,

@@ -747,3 +747,18 @@ def test_a_policy_from_a_quote_keeps_the_quotes_tariff_after_a_new_one_comes_int
     # then the quoted price holds for the quote's policy; the direct one is on v2
     assert (from_quote.tariff_version, from_quote.net_premium) == (1, D("429.00"))
     assert (direct.tariff_version, direct.net_premium) == (2, D("500.00"))
+
+
+def test_quote_statistics_count_a_quote_turned_into_a_policy(db: Session, customers: Customers):
+    # given two approved home quotes of acente.a1 today
+    first = save(db, A1, form("konut", customers.a1_person, "300000")).number
+    save(db, A1, form("konut", customers.a1_person, "320000"))
+    gm = actor_of(db, GM)
+    before = quotes.statistics(db, gm, TODAY, TODAY)
+    assert [(r.line_code, r.count, r.approved, r.converted) for r in before] == [("konut", 2, 2, 0)]
+    # when the first becomes a policy
+    a1 = actor_of(db, A1)
+    policies.issue(db, a1, policies.from_quote(db, a1, first, today=TODAY), today=TODAY)
+    # then the statistics count one conversion of the two quotes
+    after = quotes.statistics(db, gm, TODAY, TODAY)
+    assert [(r.line_code, r.count, r.approved, r.converted) for r in after] == [("konut", 2, 2, 1)]

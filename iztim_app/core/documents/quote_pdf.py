@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from iztim_app.core import clock
+from iztim_app.core.documents.blocks import price_block, worksheet_block
 from iztim_app.core.documents.pdf import Document
 from iztim_app.core.money import format_try
-from iztim_app.core.tariffs.explain import explain
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.i18n import translate
 
@@ -16,11 +16,12 @@ def render_quote(  # noqa: ANN001
     field_rows: list[tuple[str, str]],
     lang: str,
     labels: LineLabels | None = None,
+    taxes: dict[str, str] | None = None,
 ) -> bytes:
     """`view` is a quotes.services.QuoteView; only approved, unexpired quotes are printed.
 
     `labels` come from the tariff version the quote was priced with, so the worksheet names
-    fields and choices as the screen does."""
+    fields and choices as the screen does; `taxes` names each tax code."""
     t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
     start, end = clock.format_date(view.start_date), clock.format_date(view.end_date)
     period = f"{start} 12:00 – {end} 12:00"
@@ -47,16 +48,7 @@ def render_quote(  # noqa: ANN001
         doc.section(t("quote.fields"))
         doc.pairs(field_rows)
     doc.section(t("quote.price_title"))
-    price_rows = [[t("quote.net"), format_try(view.net_premium)]]
-    price_rows += [[code, format_try(amount)] for code, amount in view.taxes.items()]
-    price_rows.append([t("quote.gross"), format_try(view.gross_premium)])
-    doc.grid([t("pdf.item"), t("pdf.amount")], price_rows, [120, 60], right=frozenset({1}))
+    price_block(doc, t, view.net_premium, view.taxes, view.gross_premium, taxes)
     doc.section(t("quote.worksheet"))
-    steps = explain(view.worksheet, lang, labels)
-    doc.grid(
-        [t("pdf.step"), t("pdf.detail"), t("pdf.amount")],
-        [[s["step"], s["detail"], s["amount"]] for s in steps],
-        [28, 122, 30],
-        right=frozenset({2}),
-    )
+    worksheet_block(doc, t, view.worksheet, lang, labels)
     return doc.output_bytes()

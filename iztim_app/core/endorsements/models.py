@@ -39,7 +39,8 @@ class Endorsement(SQLModel, table=True):
         default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
     )
     sum_insured_after: Decimal = Field(sa_column=money_column(nullable=False))
-    # The full-term net premium of the values after (N_new): the next endorsement's N_old.
+    # The full-term net premium of the values after (N_new), as priced: a record for the
+    # history; the next endorsement re-prices its N_old from the values in force.
     annual_net_after: Decimal = Field(sa_column=money_column(nullable=False))
     net_change: Decimal = Field(sa_column=money_column(nullable=False))
     gross_change: Decimal = Field(sa_column=money_column(nullable=False))

@@ -120,11 +120,16 @@ def kind_of(net_change: Decimal) -> EndorsementKind:
     return EndorsementKind.INFORMATION
 
 
+def check_kind_known(kind: str) -> None:
+    """Increase, decrease or information (a cancellation has its own form)."""
+    if kind not in PREMIUM_KINDS:
+        raise ValidationFailed("endorsement.kind_unknown", field="kind", kind=str(kind))
+
+
 def check_kind(kind: str, net_change: Decimal) -> None:
     """The kind the user picked must match the computed change (increase > 0, decrease < 0,
     information = 0)."""
-    if kind not in PREMIUM_KINDS:
-        raise ValidationFailed("endorsement.kind_unknown", field="kind", kind=str(kind))
+    check_kind_known(kind)
     expected = kind_of(net_change)
     if kind != expected.value:
         raise ValidationFailed(
@@ -213,10 +218,15 @@ def cancellation(
     reason_code: str,
     changes: Sequence[PriorChange],
     in_force: InForce,
+    last_effective: date | None = None,
 ) -> Cancellation:
-    """Earned premium, refund and tax refunds of cancelling on `cancel` for `reason_code`."""
-    last = max((c.effective for c in changes), default=None)
-    check_cancel_date(start, end, cancel, last)
+    """Earned premium, refund and tax refunds of cancelling on `cancel` for `reason_code`.
+
+    `last_effective`: the last approved endorsement's effective date (information changes
+    included); by default the latest of `changes`."""
+    if last_effective is None:
+        last_effective = max((c.effective for c in changes), default=None)
+    check_cancel_date(start, end, cancel, last_effective)
     base = refunds.refund(tariff_set, line, p0, start, end, cancel, reason_code, taxes={})
     parts: list[Decimal] = []
     for change in changes:

@@ -35,14 +35,16 @@ from iztim_app.core.endorsements.rules import (
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.installments import services as installments
 from iztim_app.core.money import ZERO, parse_amount
-from iztim_app.core.numbering import next_number
+from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.policies import lookup
+from iztim_app.core.policies import rules as policy_rules
 from iztim_app.core.policies.models import Policy, PolicyStatus
 from iztim_app.core.quotes.rules import within_limit
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.model import TariffSet
 from iztim_app.core.tariffs.rating import price
-from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.actor import Actor, limits_cover
 
 MAX_TEXT = 400
 AWAITING = EndorsementStatus.AWAITING_APPROVAL.value
@@ -183,28 +185,6 @@ def label(seq: int, policy_number: int) -> str:
     return f"{seq}/{policy_number}"
 
 
-def _policy_number(raw: Any) -> int:
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
-def _current_policy(db: Session, policy_number: int, actor: Actor | None) -> Policy:
-    """The highest version of the policy, if the actor (when given) may see it."""
-    query = select(Policy).where(Policy.number == policy_number)
-    if actor is not None:
-        query = query.where(
-            actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
-        )
-    policy = db.exec(
-        query.order_by(Policy.version.desc()).limit(1).execution_options(populate_existing=True)
-    ).first()
-    if policy is None:
-        raise NotFound()
-    return policy
-
-
 def _approved_on(db: Session, policy: Policy) -> list[Endorsement]:
     return list(
         db.exec(
@@ -245,7 +225,7 @@ def _in_force(policy: Policy, approved: list[Endorsement]) -> FiguresInForce:
 
 def figures_in_force(db: Session, policy_number: int) -> FiguresInForce:
     """The figures in force of a policy (no scope check: callers have found the policy)."""
-    policy = _current_policy(db, _policy_number(policy_number), None)
+    policy = lookup.current_version(db, policy_number)
     return _in_force(policy, _approved_on(db, policy))
 
 
@@ -267,13 +247,15 @@ def _require_creator(actor: Actor, permission: str) -> None:
         raise PermissionDenied("endorsement.agency_refused", permission=permission)
 
 
+def _require_approver(actor: Actor) -> None:
+    """Endorsements follow the policies' approval rules: deciding is head-office work."""
+    actor.require("policy.approve")
+    if not policy_rules.is_head_office(actor.office_kind, actor.is_agency):
+        raise PermissionDenied("policy.head_office_only", permission="policy.approve")
+
+
 def _require_reader(actor: Actor) -> None:
-    actor.require_ready()
-    if not any(
-        actor.can(p)
-        for p in ("policy.view", "policy.issue", "endorsement.create", "cancellation.create")
-    ):
-        raise PermissionDenied(permission="policy.view")
+    actor.require_any("policy.view", "policy.issue", "endorsement.create", "cancellation.create")
 
 
 def _text(raw: Any, field_name: str, code: str) -> str:
@@ -295,7 +277,7 @@ class _State:
 
 def _open_state(db: Session, actor: Actor, policy_number: Any, *, cancelling: bool) -> _State:
     """The policy, if it can take an endorsement now: approved, not cancelled, nothing open."""
-    policy = _current_policy(db, _policy_number(policy_number), actor)
+    policy = lookup.current_version(db, policy_number, actor)
     approved = _approved_on(db, policy)
     if policy.status == PolicyStatus.CANCELLED.value or any(
         e.kind == CANCELLATION for e in approved
@@ -363,8 +345,7 @@ def _price_endorsement(
 ) -> EndorsementPreview:
     policy, figures, tariff = state.policy, state.figures, state.tariff
     kind = str(kind or "").strip()
-    if kind not in rules.PREMIUM_KINDS:
-        raise ValidationFailed("endorsement.kind_unknown", field="kind", kind=kind)
+    rules.check_kind_known(kind)
     text = _text(description, "description", "endorsement.description_required")
     effective = dates.parse_date(effective_date, "effective_date")
     rules.check_effective_date(policy.start_date, policy.end_date, effective)
@@ -423,7 +404,6 @@ def _price_cancellation(
     changes = [
         PriorChange(e.net_change, e.effective_date) for e in state.approved if e.net_change != 0
     ]
-    rules.check_cancel_date(policy.start_date, policy.end_date, cancel, figures.last_effective_date)
     result = rules.cancellation(
         tariff,
         policy.line_code,
@@ -434,6 +414,7 @@ def _price_cancellation(
         code,
         changes,
         _as_rules_in_force(figures),
+        figures.last_effective_date,
     )
     return CancellationPreview(
         policy_number=policy.number,
@@ -549,7 +530,7 @@ def _save(
 def _begin(db: Session, actor: Actor, policy_number: Any, cancelling: bool) -> tuple[int, _State]:
     """Takes the policy's next endorsement number first (serialising creators of one
     policy), then reads the state the new endorsement is priced on."""
-    number = _current_policy(db, _policy_number(policy_number), actor).number
+    number = lookup.current_version(db, policy_number, actor).number
     seq = next_number(db, f"endorsement:{number}", 1)
     return seq, _open_state(db, actor, number, cancelling=cancelling)
 
@@ -620,10 +601,9 @@ def create_cancellation(
             state.policy.end_date,
             state.figures.values,
         )
-        taxes_after = {
-            code: amount - p.tax_refunds.get(code, ZERO)
-            for code, amount in p.taxes_in_force.items()
-        }
+        # Everything refunded, as a negative change; the figures after it as for any change.
+        change = rules.Change(-p.refund, {c: -a for c, a in p.tax_refunds.items()}, -p.gross_refund)
+        after = rules.after_change(_as_rules_in_force(state.figures), change, p.sum_insured)
         saved = _save(
             db,
             actor,
@@ -635,12 +615,12 @@ def create_cancellation(
                 "effective_date": p.cancel_date,
                 "values": dict(state.figures.values),
                 "annual_net_after": old.net_premium,
-                "net_change": -p.refund,
-                "gross_change": -p.gross_refund,
-                "taxes_change": rules.money_json({c: -a for c, a in p.tax_refunds.items()}),
-                "net_in_force_after": p.earned,
-                "gross_in_force_after": p.gross_in_force - p.gross_refund,
-                "taxes_in_force_after": rules.money_json(taxes_after),
+                "net_change": change.net_change,
+                "gross_change": change.gross_change,
+                "taxes_change": rules.money_json(change.taxes_change),
+                "net_in_force_after": after.net,
+                "gross_in_force_after": after.gross,
+                "taxes_in_force_after": rules.money_json(after.taxes),
                 "reason_code": p.reason_code,
                 "method": p.method,
                 "earned": p.earned,
@@ -707,22 +687,15 @@ def _take_effect(db: Session, actor: Actor, endorsement: Endorsement) -> None:
 # ------------------------------------------------------------------ approval
 
 
-def _visible_endorsement(actor: Actor):  # noqa: ANN202
-    return actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
-
-
 def _find(db: Session, actor: Actor, policy_number: Any, seq: Any) -> Endorsement:
-    try:
-        seq_no = int(str(seq).strip())
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    seq_no = parse_number(seq)
     found = db.exec(
         select(Endorsement)
         .join(Policy, Policy.id == Endorsement.policy_id)
         .where(
-            Endorsement.policy_number == _policy_number(policy_number),
+            Endorsement.policy_number == parse_number(policy_number),
             Endorsement.seq == seq_no,
-            _visible_endorsement(actor),
+            lookup.visible(actor),
         )
         .execution_options(populate_existing=True)
     ).first()
@@ -734,7 +707,7 @@ def _find(db: Session, actor: Actor, policy_number: Any, seq: Any) -> Endorsemen
 def _decide(
     db: Session, actor: Actor, policy_number: Any, seq: Any, values: dict, action: str
 ) -> EndorsementView:
-    actor.require("policy.approve")
+    _require_approver(actor)
     endorsement = _find(db, actor, policy_number, seq)
     if not within_limit(actor.policy_limit(endorsement.line_code), endorsement.sum_insured_after):
         raise PermissionDenied("endorsement.over_approver_limit")
@@ -788,7 +761,7 @@ def approve_endorsement(db: Session, actor: Actor, policy_number: Any, seq: Any)
 def reject_endorsement(
     db: Session, actor: Actor, policy_number: Any, seq: Any, reason: Any
 ) -> EndorsementView:
-    actor.require("policy.approve")
+    _require_approver(actor)
     text = _text(reason, "reason", "endorsement.reason_required")
     return _decide(
         db,
@@ -852,7 +825,7 @@ def get_endorsement(db: Session, actor: Actor, policy_number: Any, seq: Any) -> 
 def list_endorsements(db: Session, actor: Actor, policy_number: Any) -> list[EndorsementView]:
     """Every endorsement of the policy (all versions), in number order."""
     _require_reader(actor)
-    policy = _current_policy(db, _policy_number(policy_number), actor)
+    policy = lookup.current_version(db, policy_number, actor)
     rows = db.exec(
         select(Endorsement)
         .where(Endorsement.policy_number == policy.number)
@@ -863,22 +836,18 @@ def list_endorsements(db: Session, actor: Actor, policy_number: Any) -> list[End
 
 
 def _approvable(actor: Actor):  # noqa: ANN202
-    lines = [
-        sa.and_(Endorsement.line_code == line, Endorsement.sum_insured_after <= limit)
-        for line, limit in actor.policy_limits
-    ]
-    return sa.or_(*lines) if lines else sa.false()
+    return limits_cover(actor.policy_limits, Endorsement.line_code, Endorsement.sum_insured_after)
 
 
 def endorsement_queue(db: Session, actor: Actor, page: int = 1, size: int = 20) -> Page[QueueRow]:
     """Endorsements and cancellations awaiting this approver (permission and limit), oldest
     first."""
-    actor.require("policy.approve")
+    _require_approver(actor)
     query = (
         select(Endorsement, Customer.name)
         .join(Policy, Policy.id == Endorsement.policy_id)
         .join(Customer, Customer.id == Policy.customer_id)
-        .where(Endorsement.status == AWAITING, _visible_endorsement(actor), _approvable(actor))
+        .where(Endorsement.status == AWAITING, lookup.visible(actor), _approvable(actor))
         .order_by(Endorsement.created_at, Endorsement.id)
     )
     rows, total, page, size = fetch_page(db, query, page, size)

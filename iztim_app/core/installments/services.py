@@ -23,7 +23,7 @@ from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.db import to_kurus
-from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
 from iztim_app.core.installments import rules
 from iztim_app.core.installments.models import (
     STAFF_METHODS,
@@ -32,7 +32,9 @@ from iztim_app.core.installments.models import (
     RefundDue,
 )
 from iztim_app.core.money import ZERO, parse_amount
+from iztim_app.core.numbering import parse_number
 from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.policies import lookup
 from iztim_app.core.policies.models import Policy, PolicyStatus
 from iztim_app.core.tariffs.tables import TariffVersion
 from iztim_app.core.tariffs.versions import tariff_set_of
@@ -147,38 +149,12 @@ def _money(value: Any, field: str) -> Decimal:
     return amount
 
 
-def _parse_id(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
-def _visible_policy(db: Session, actor: Actor, policy_number: int) -> Policy:
-    """The policy's current version, if the actor may see it (else: not found)."""
-    policy = db.exec(
-        select(Policy)
-        .where(
-            Policy.number == policy_number,
-            actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path),
-        )
-        .order_by(Policy.version.desc())
-    ).first()
-    if policy is None:
-        raise NotFound()
-    return policy
-
-
 def _visible_numbers(actor: Actor) -> sa.Select:
-    return select(Policy.number).where(
-        actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
-    )
+    return select(Policy.number).where(lookup.visible(actor))
 
 
 def _require_reader(actor: Actor) -> None:
-    actor.require_ready()  # a pending temporary password: say so, not 'no permission'
-    if not (actor.can("policy.view") or actor.can("payment.record")):
-        raise PermissionDenied(permission="policy.view")
+    actor.require_any("policy.view", "payment.record")
 
 
 def _reference(value: Any) -> str:
@@ -387,8 +363,8 @@ def plan_of(db: Session, actor: Actor, policy_number: Any, today: date | None = 
     """A policy's installments, payments and refunds owed, if the actor may see the policy."""
     _require_reader(actor)
     today = today or clock.today()
-    number = _parse_id(policy_number)
-    _visible_policy(db, actor, number)
+    number = parse_number(policy_number)
+    lookup.current_version(db, number, actor)
     installments = _installments(db, number)
     seq_of = {i.id: i.seq for i in installments}
     payments = db.exec(
@@ -462,10 +438,10 @@ def record_payment(
     payments of the same installment at the same moment only what still fits is taken: the
     UPDATE adds the amount only while `amount − paid` still covers it."""
     actor.require("payment.record")
-    inst = db.get(Installment, _parse_id(installment_id), populate_existing=True)
+    inst = db.get(Installment, parse_number(installment_id), populate_existing=True)
     if inst is None:
         raise NotFound()
-    policy = _visible_policy(db, actor, inst.policy_number)
+    policy = lookup.current_version(db, inst.policy_number, actor)
     value = parse_amount(amount, "amount", positive=True, code="payment.amount_invalid")
     method = (method or "").strip()
     if method not in STAFF_METHODS:
@@ -521,10 +497,10 @@ def record_refund_paid(
 ) -> RefundRow:
     """Staff record that a refund owed back was paid out to the customer, in full, once."""
     actor.require("payment.record")
-    refund = db.get(RefundDue, _parse_id(refund_due_id), populate_existing=True)
+    refund = db.get(RefundDue, parse_number(refund_due_id), populate_existing=True)
     if refund is None:
         raise NotFound()
-    _visible_policy(db, actor, refund.policy_number)
+    lookup.current_version(db, refund.policy_number, actor)
     ref = _reference(reference)
     if refund.paid_out_at is not None:
         raise ValidationFailed("refund.already_paid_out", field="refund_due_id", id=refund.id)

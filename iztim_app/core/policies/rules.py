@@ -56,5 +56,5 @@ def may_decide(
 
 
 def printable(status: str) -> bool:
-    """Only approved policies print."""
-    return status == PolicyStatus.APPROVED.value
+    """Only approved policies print, and cancelled ones (the document of what was in force)."""
+    return status in (PolicyStatus.APPROVED.value, PolicyStatus.CANCELLED.value)

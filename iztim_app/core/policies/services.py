@@ -21,6 +21,8 @@ from iztim_app.core import clock, dates
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import person_record_ids, search_condition
+from iztim_app.core.documents.blocks import tax_names
+from iztim_app.core.documents.policy_pdf import render_policy
 from iztim_app.core.endorsements.models import Endorsement, EndorsementStatus
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.installments import rules as installment_rules
@@ -31,8 +33,10 @@ from iztim_app.core.policies import rules
 from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
 from iztim_app.core.quotes import pricing
 from iztim_app.core.quotes import rules as quote_rules
+from iztim_app.core.quotes import services as quote_services
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
+from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.users.actor import Actor
 
 POLICY_SEQUENCE = "policy"
@@ -141,7 +145,7 @@ class PolicyView:
     net_in_force: Decimal
     taxes_in_force: dict[str, Decimal]
     gross_in_force: Decimal
-    can_print: bool  # the current version, approved
+    can_print: bool  # the current version, approved or cancelled
 
 
 @dataclass(frozen=True)
@@ -364,12 +368,21 @@ def from_quote(
 
 
 def preview(
-    db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
+    db: Session,
+    actor: Actor,
+    inp: PolicyInput,
+    today: date | None = None,
+    draft: Any = None,
 ) -> PolicyPreview:
     """The finished policy as it will print, with its installments; nothing is stored and
-    no number is used."""
+    no number is used. With `draft` (a policy number), the edited draft of that policy,
+    priced exactly as `update_draft` will save it (on the policy's own tariff version)."""
     actor.require("policy.issue")
-    priced = _price(db, actor, inp, today or clock.today())
+    today = today or clock.today()
+    if draft not in (None, ""):
+        _, priced = _price_draft(db, actor, draft, inp, today)
+    else:
+        priced = _price(db, actor, inp, today)
     form, result = priced.form, priced.form.result
     plan = installment_rules.plan(
         result.gross_premium,
@@ -462,6 +475,10 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
             approved_by_code=actor.code if approved else None,
             approved_at=now if approved else None,
         )
+        if priced.quote is not None and priced.quote.renews_policy_number is not None:
+            # After the number is drawn: issues at the same moment wait on the sequence row,
+            # so the second one sees the first one's renewal.
+            _check_not_renewed(db, priced.quote.renews_policy_number)
         db.add(policy)
         db.flush()
         if priced.quote is not None:
@@ -488,6 +505,27 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
         raise
     db.expire_all()  # the view shows what was stored
     return _result(db, actor, policy)
+
+
+def _check_not_renewed(db: Session, expiring: int) -> None:
+    """A policy is renewed once: a second renewal quote of it never becomes a policy while
+    a renewal policy stands (its current version anything but rejected)."""
+    current = _current_version_of()
+    existing = db.exec(
+        select(sa.func.min(Policy.number))
+        .join(
+            current, sa.and_(current.c.number == Policy.number, current.c.version == Policy.version)
+        )
+        .where(
+            Policy.renews_policy_number == expiring,
+            Policy.status != PolicyStatus.REJECTED.value,
+        )
+    ).one()
+    existing = existing[0] if isinstance(existing, tuple | sa.Row) else existing
+    if existing is not None:
+        raise ValidationFailed(
+            "policy.already_renewed", field="quote_number", policy=expiring, renewal=existing
+        )
 
 
 def _link_quote(db: Session, actor: Actor, quote: Quote, policy_number: int) -> None:
@@ -705,20 +743,28 @@ def _draft(db: Session, actor: Actor, number: Any) -> Policy:
     return policy
 
 
-def update_draft(
-    db: Session, actor: Actor, number: Any, inp: PolicyInput, today: date | None = None
-) -> PolicyView:
-    """Edits the draft version (after un-approval), re-priced on the policy's own tariff
-    version; line and customer stay the policy's."""
+def _price_draft(
+    db: Session, actor: Actor, number: Any, inp: PolicyInput, today: date
+) -> tuple[Policy, _Priced]:
+    """The one pricing of an edited draft (its preview and its save): on the policy's own
+    tariff version; line and customer stay the policy's."""
     _require_editor(actor)
-    today = today or clock.today()
     policy = _draft(db, actor, number)
     if str(inp.line_code) != policy.line_code:
         raise ValidationFailed("policy.fixed_on_draft", field="line")
     if str(inp.customer_id) != str(policy.customer_id):
         raise ValidationFailed("policy.fixed_on_draft", field="customer")
     version = db.get(versions.TariffVersion, policy.tariff_version_id)
-    priced = _price(db, actor, replace(inp, quote_number=None), today, version=version)
+    return policy, _price(db, actor, replace(inp, quote_number=None), today, version=version)
+
+
+def update_draft(
+    db: Session, actor: Actor, number: Any, inp: PolicyInput, today: date | None = None
+) -> PolicyView:
+    """Edits the draft version (after un-approval), re-priced on the policy's own tariff
+    version; line and customer stay the policy's."""
+    today = today or clock.today()
+    policy, priced = _price_draft(db, actor, number, inp, today)
     form, result = priced.form, priced.form.result
     before = _figures(policy)
     changes: dict[str, Any] = {
@@ -857,6 +903,48 @@ def get_policy(db: Session, actor: Actor, number: Any, version: Any = None) -> P
     """The current version of a policy, or the version asked for (history)."""
     _require_reader(actor)
     return _view(db, _find(db, actor, number, version))
+
+
+@dataclass(frozen=True)
+class PrintedPolicy:
+    filename: str
+    content: bytes
+    policy: PolicyView
+
+
+def policy_document(db: Session, actor: Actor, number: Any, lang: str = "tr") -> PrintedPolicy:
+    """The PDF of an approved (or cancelled) policy's current version; a draft, an awaiting
+    or a rejected policy never prints. Printing is audited (`policy.print`)."""
+    view = get_policy(db, actor, number)
+    if not view.can_print:
+        raise Conflict("policy.not_printable", number=view.number, status=view.status)
+    tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
+    line = tariff.lines.get(view.line_code)
+    name = line.line.name(lang) if line else view.line_code
+    content = render_policy(
+        view,
+        installment_services.plan_of(db, actor, view.number),
+        name,
+        quote_services.field_rows(db, view, lang),
+        lang,
+        LineLabels.of(tariff, view.line_code, lang),
+        tax_names(line, lang),
+    )
+    try:
+        audit_log.record(
+            db,
+            actor,
+            "policy.print",
+            "policy",
+            view.number,
+            None,
+            {"version": view.version, "status": view.status, "lang": lang},
+        )
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return PrintedPolicy(f"police-{view.number}.pdf", content, view)
 
 
 def history(db: Session, actor: Actor, number: Any) -> list[VersionRow]:

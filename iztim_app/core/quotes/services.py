@@ -19,16 +19,17 @@ from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import person_record_ids, search_condition
 from iztim_app.core.db import money_sum
+from iztim_app.core.documents.blocks import tax_names
 from iztim_app.core.documents.quote_pdf import render_quote
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from iztim_app.core.numbering import next_number
+from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.quotes import pricing, rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.tariffs.rating import PriceResult
-from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.actor import Actor, limits_cover
 from iztim_app.i18n import translate
 
 QUOTE_SEQUENCE = "quote"
@@ -116,6 +117,7 @@ class QuoteView:
     superseded_by_number: int | None
     can_print: bool  # approved, unexpired: may be printed, e-mailed, turned into a policy
     renews_policy_number: int | None = None  # a renewal quote: the expiring policy
+    policy_number: int | None = None  # the policy it became, once converted
 
 
 @dataclass(frozen=True)
@@ -152,15 +154,8 @@ def _require_reader(actor: Actor) -> None:
     actor.require_any("quote.view", "quote.create")
 
 
-def _parse_number(number) -> int:  # noqa: ANN001
-    try:
-        return int(str(number).strip())
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
 def _find(db: Session, actor: Actor, number, *, lock: bool = False) -> Quote:  # noqa: ANN001
-    query = select(Quote).where(Quote.number == _parse_number(number), _visible(actor))
+    query = select(Quote).where(Quote.number == parse_number(number), _visible(actor))
     if lock:
         query = query.with_for_update()
     quote = db.exec(query).first()
@@ -335,6 +330,7 @@ def _view(db: Session, quote: Quote, today: date) -> QuoteView:
         superseded_by_number=superseded_by.number if superseded_by else None,
         can_print=status == QuoteStatus.APPROVED.value,
         renews_policy_number=quote.renews_policy_number,
+        policy_number=quote.policy_number,
     )
 
 
@@ -441,11 +437,7 @@ def _parse_number_or_zero(text: str) -> int:
 
 
 def _approvable_condition(actor: Actor):  # noqa: ANN202
-    lines = [
-        sa.and_(Quote.line_code == line, Quote.sum_insured <= limit)
-        for line, limit in actor.quote_limits
-    ]
-    return sa.or_(*lines) if lines else sa.false()
+    return limits_cover(actor.quote_limits, Quote.line_code, Quote.sum_insured)
 
 
 def approval_queue(
@@ -626,7 +618,8 @@ def quote_document(  # noqa: ANN001
     line = tariff.lines.get(view.line_code)
     name = line.line.name(lang) if line else view.line_code
     labels = LineLabels.of(tariff, view.line_code, lang)
-    content = render_quote(view, name, field_rows(db, view, lang), lang, labels)
+    taxes = tax_names(line, lang)
+    content = render_quote(view, name, field_rows(db, view, lang), lang, labels, taxes)
     return PrintedQuote(f"teklif-{view.number}.pdf", content, view)
 
 

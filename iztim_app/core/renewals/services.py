@@ -20,8 +20,9 @@ from sqlmodel import Session, select
 from iztim_app.core import clock, dates
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.endorsements import services as endorsements
-from iztim_app.core.errors import Conflict, NotFound, ValidationFailed
+from iztim_app.core.errors import Conflict, ValidationFailed
 from iztim_app.core.paging import Page, fetch_page
+from iztim_app.core.policies import lookup
 from iztim_app.core.policies.models import Policy, PolicyStatus
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.quotes.models import Quote, QuoteStatus
@@ -47,30 +48,6 @@ class RenewalRow:
     renewal_quote_number: int | None  # the newest renewal quote the actor may see
     renewal_policy_number: int | None  # the renewal policy the actor may see
     can_renew: bool  # in the window today and not renewed yet
-
-
-def _visible_policy(actor: Actor):  # noqa: ANN202
-    return actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
-
-
-def _parse_number(number: Any) -> int:
-    try:
-        return int(str(number).strip())
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
-def _current(db: Session, actor: Actor, number: Any) -> Policy:
-    """The current (highest) version of a policy the actor may see."""
-    policy = db.exec(
-        select(Policy)
-        .where(Policy.number == _parse_number(number), _visible_policy(actor))
-        .order_by(Policy.version.desc())
-        .limit(1)
-    ).first()
-    if policy is None:
-        raise NotFound()
-    return policy
 
 
 def _renewal_policy_number(db: Session, number: int) -> int | None:
@@ -109,7 +86,7 @@ def renew(
     year was not claim-free. Refusals store nothing."""
     actor.require("quote.create")
     today = today or clock.today()
-    policy = _current(db, actor, policy_number)
+    policy = lookup.current_version(db, policy_number, actor)
     if policy.status == PolicyStatus.CANCELLED.value or policy.cancelled_from is not None:
         raise Conflict("renewal.policy_cancelled", number=policy.number)
     if policy.status != PolicyStatus.APPROVED.value:
@@ -203,7 +180,7 @@ def renewals_list(
         select(Policy, Customer.number, Customer.name, state, quote_number, policy_number)
         .join(Customer, Customer.id == Policy.customer_id)
         .where(
-            _visible_policy(actor),
+            lookup.visible(actor),
             ~sa.exists(later_version),
             Policy.status == PolicyStatus.APPROVED.value,
             Policy.end_date >= date_from,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -79,6 +80,15 @@ class Actor:
         if self.scope is Scope.OFFICE:
             return office_id == self.office_id
         return owner_user_id == self.user_id
+
+
+def limits_cover(
+    limits: tuple[tuple[str, Decimal], ...], line_column: Any, amount_column: Any
+) -> sa.ColumnElement[bool]:
+    """SQL twin of `quotes.rules.within_limit` for approval queues: the record's line has a
+    limit row covering its amount (no row for the line: not approvable)."""
+    lines = [sa.and_(line_column == line, amount_column <= limit) for line, limit in limits]
+    return sa.or_(*lines) if lines else sa.false()
 
 
 def load_actor(db: Session, user_id: int) -> Actor | None:
