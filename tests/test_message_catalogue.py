@@ -66,3 +66,13 @@ def test_every_key_named_in_the_code_is_in_the_catalogue():
         if key not in i18n.CATALOGUE
     )
     assert missing == []
+
+
+def test_a_date_in_a_message_prints_the_turkish_way_in_both_languages():
+    from datetime import date
+
+    from iztim_app.i18n import translate
+
+    opens = date(2026, 4, 2)
+    assert "02.04.2026" in translate("renewal.too_early", "tr", number=5000001, opens=opens)
+    assert "02.04.2026" in translate("renewal.too_early", "en", number=5000001, opens=opens)

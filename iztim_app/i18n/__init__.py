@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 LANGUAGES = ("tr", "en")
@@ -60,18 +61,27 @@ class Label:
 def translate(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """Text for `key` in `lang`; an unknown key shows itself so a gap is visible, never a crash.
 
-    A `Label` among the params becomes its text in `lang`."""
+    A `Label` among the params becomes its text in `lang`; a calendar date prints as
+    `25.11.2026`, as every date on the screens and documents does."""
     texts = CATALOGUE.get(key)
     if texts is None:
         return key
     text = texts[LANGUAGES.index(normalize_language(lang))]
     if params:
-        params = {k: v.text(lang) if isinstance(v, Label) else v for k, v in params.items()}
+        params = {k: _shown(v, lang) for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def _shown(value: Any, lang: str | None) -> Any:
+    if isinstance(value, Label):
+        return value.text(lang)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y")
+    return value
 
 
 def table(lang: str | None) -> dict[str, str]:

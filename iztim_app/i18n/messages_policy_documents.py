@@ -22,4 +22,5 @@ MESSAGES = {
     ),
     "quote.to_policy": ("Poliçeye dönüştür", "Convert to policy"),
     "quote.its_policy": ("Poliçesi", "Its policy"),
+    "quote.renews": ("Yenilediği poliçe", "Renews policy"),
 }

@@ -649,6 +649,48 @@ def _endorsements_card() -> rx.Component:
     )
 
 
+def _renewal_link(key: str, number, href: str, testid: str) -> rx.Component:  # noqa: ANN001
+    return _cond(
+        number != "",
+        key_value(key, rx.el.a(number, href=href + number, class_name="iz-link"), testid=testid),
+    )
+
+
+def _renewal_card() -> rx.Component:
+    """The renewal in one place: its state, the renewal quote and policy, the action."""
+    r = D.renewal
+    return rx.card(
+        rx.heading(T["renewal.title"], size="3", as_="h3"),
+        rx.el.dl(
+            key_value("renewal.state", rx.badge(r["state_text"]), testid="policy-renewal-state"),
+            key_value("renewal.window_opens", r["opens"]),
+            _renewal_link(
+                "renewal.renewal_quote", r["quote"], "/teklifler/detay?no=", "renewal-quote"
+            ),
+            _renewal_link(
+                "renewal.renewal_policy", r["renewal"], "/policeler/detay?no=", "renewal-policy"
+            ),
+            class_name="iz-dl",
+        ),
+        _cond(
+            r["can_renew"] != "",
+            rx.hstack(
+                rx.checkbox(
+                    T["renewal.claim_free_year"],
+                    checked=D.renewal_claim_free,
+                    on_change=D.set_renewal_claim_free,
+                    id="pd-claim-free",
+                ),
+                rx.button(T["renewal.action"], on_click=D.renew, data_testid="renew-policy"),
+                align="center",
+                spacing="3",
+            ),
+        ),
+        width="100%",
+        data_testid="policy-renewal",
+    )
+
+
 def _audit_card() -> rx.Component:
     return rx.card(
         rx.heading(T["pol.audit"], size="3", as_="h3"),
@@ -722,6 +764,7 @@ def policy_detail_page() -> rx.Component:
                 ),
                 _money_card(),
                 _endorsements_card(),
+                _cond(D.renewal.contains("state"), _renewal_card()),
                 _versions_card(),
                 _cond(D.audit_rows.length() > 0, _audit_card()),
                 spacing="4",

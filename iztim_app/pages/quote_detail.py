@@ -85,6 +85,17 @@ def quote_detail_page() -> rx.Component:
                                 rx.fragment(),
                             ),
                             rx.cond(
+                                q["renews"] != "",
+                                key_value(
+                                    "quote.renews",
+                                    rx.el.a(
+                                        q["renews"],
+                                        href="/policeler/detay?no=" + q["renews"],
+                                    ),
+                                ),
+                                rx.fragment(),
+                            ),
+                            rx.cond(
                                 q["policy_number"] != "",
                                 key_value(
                                     "quote.its_policy",

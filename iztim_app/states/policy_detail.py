@@ -20,6 +20,7 @@ from iztim_app.core.money import format_number, format_try
 from iztim_app.core.policies import rules as policy_rules
 from iztim_app.core.policies import services as policies
 from iztim_app.core.quotes import services as quotes
+from iztim_app.core.renewals import services as renewals
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.states.policy_views import STATUS_COLORS, status_text, view_dict
@@ -71,6 +72,9 @@ class PolicyDetailState(AppState):
     cancel_preview: dict[str, str] = {}
     cancel_taxes: list[dict[str, str]] = []
     endorse_key: int = 0
+
+    renewal: dict[str, str] = {}
+    renewal_claim_free: bool = True
     # What the user asked to preview, saved as it is when they confirm (server only).
     _pending: dict[str, Any] = {}
 
@@ -123,6 +127,7 @@ class PolicyDetailState(AppState):
                 "can_decide_endorsements": actor.can("policy.approve") and head_office,
                 "can_pay_out": actor.can("payment.record"),
                 "in_force": endorsements.figures_in_force(db, view.number),
+                "renewal": renewals.renewal_of(db, actor, number),
                 "audit": (
                     audit.list_events(
                         db,
@@ -166,6 +171,7 @@ class PolicyDetailState(AppState):
         self.can_print = view.can_print
         self._show_plan(d["plan"])
         self.can_pay_out = d["can_pay_out"]
+        self._show_renewal(d["renewal"])
         self._show_endorsements(d["endorsements"])
         self.can_decide_endorsements = d["can_decide_endorsements"]
         current: policies.PolicyView = d["current"]
@@ -277,6 +283,16 @@ class PolicyDetailState(AppState):
             for r in plan.refunds
         ]
         self.can_pay = plan.can_record_payment
+
+    def _show_renewal(self, r: renewals.PolicyRenewal) -> None:
+        self.renewal = {
+            "state": r.state,
+            "state_text": self._text(f"renewal_state.{r.state}"),
+            "quote": str(r.renewal_quote_number or ""),
+            "renewal": str(r.renewal_policy_number or ""),
+            "opens": clock.format_date(r.window_opens),
+            "can_renew": "1" if r.can_renew else "",
+        }
 
     def _show_endorsements(self, rows: list[endorsements.EndorsementView]) -> None:
         self.endorsement_awaiting = any(e.status == "awaiting_approval" for e in rows)
@@ -400,6 +416,25 @@ class PolicyDetailState(AppState):
             then=self._reload,
             done=lambda r: self._text(r.message, number=r.policy.number),
         )
+
+    @rx.event
+    def set_renewal_claim_free(self, value):  # noqa: ANN001
+        self.renewal_claim_free = value is True or str(value).lower() in {"true", "on", "1"}
+
+    @rx.event
+    def renew(self):
+        """A renewal quote for this policy (the service re-checks window, state and scope);
+        the user then sees the new quote."""
+        made = self._act(
+            renewals.renew,
+            self._number(),
+            claim_free=bool(self.renewal_claim_free),
+            then=self._reload,
+            then_after_refusal=True,
+            done=lambda quote: self._text("renewal.offered", quote=quote.number),
+        )
+        if made.ok:
+            return rx.redirect(f"/teklifler/detay?no={made.value.number}&kaydedildi=1")
 
     @rx.event
     def record_payment(self, form: dict):

@@ -67,6 +67,7 @@ def view_dict(
         "superseded_by": str(view.superseded_by_number or ""),
         "can_print": "1" if view.can_print else "",
         "policy_number": str(view.policy_number or ""),
+        "renews": str(view.renews_policy_number or ""),
         "awaiting": "1" if view.status == "awaiting_approval" else "",
         "tariff_version": str(view.tariff_version),
     }

@@ -949,6 +949,18 @@ CASES: tuple[Case, ...] = (
         ),
         Outsider(B1, sees_none_of_agency_a),
     ),
+    Case(
+        "renewals.renewal_of",
+        lambda w, a: renewals.renewal_of(w.db, a, w.ids.renewable_policy),
+        A1,
+        frozenset({"policy.view", "policy.issue", "quote.create"}),
+        None,
+        lambda w, r: eq(
+            (r.policy_number, r.state, r.renewal_quote_number, r.can_renew),
+            (w.ids.renewable_policy, "not_offered", None, True),
+        ),
+        not_found(),
+    ),
     # -------------------------------------------------------------- tariff versions
     Case(
         "tariffs.list_versions",

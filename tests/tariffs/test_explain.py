@@ -215,8 +215,8 @@ def test_line_labels_name_groups_choices_and_yes_no(shipped):
         ),
         (
             {"birth_date": "2027-01-01"},
-            "Sürücü doğum tarihi (2027-01-01) poliçe başlangıcından sonra olamaz.",
-            "Driver's date of birth (2027-01-01) cannot be after the policy start.",
+            "Sürücü doğum tarihi (01.01.2027) poliçe başlangıcından sonra olamaz.",
+            "Driver's date of birth (01.01.2027) cannot be after the policy start.",
         ),
     ],
 )

@@ -242,7 +242,7 @@ def test_refund_after_the_end_exits_2(run, folder):
     result = run(*refund_args(folder, "kasko", "2027-01-02", "talep"))
     assert result.exit_code == 2
     assert result.stderr == (
-        "Hata: Fesih tarihi (2027-01-02) poliçe süresi içinde olmalı (2026-01-01 – 2027-01-01).\n"
+        "Hata: Fesih tarihi (02.01.2027) poliçe süresi içinde olmalı (01.01.2026 – 01.01.2027).\n"
     )
 
 

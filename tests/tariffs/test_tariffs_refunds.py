@@ -135,8 +135,8 @@ def test_cancel_date_outside_the_term_is_rejected(base_tariff, elapsed):
     assert (caught.value.code, caught.value.field) == ("refund.cancel_outside_term", "cancel_date")
     if elapsed < 0:
         assert error_text(caught.value, "en") == (
-            "The cancellation date (2025-12-31) must be within the policy term (2026-01-01 – "
-            "2027-01-01)."
+            "The cancellation date (31.12.2025) must be within the policy term (01.01.2026 – "
+            "01.01.2027)."
         )
 
 

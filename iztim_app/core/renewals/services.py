@@ -121,29 +121,15 @@ def renew(
     return quotes.save_quote(db, actor, inp, today=today)
 
 
-def renewals_list(
-    db: Session,
-    actor: Actor,
-    date_from: date | None,
-    date_to: date | None,
-    page: int = 1,
-    size: int = 20,
-    today: date | None = None,
-) -> Page[RenewalRow]:
-    """Approved policies (current versions) ending between the two dates, in scope, with
-    their renewal state — computed in the one query, soonest end first."""
-    actor.require_any("quote.create", "policy.view")
-    if date_from is None or date_to is None:
-        raise ValidationFailed(
-            "error.required", field="date_from" if date_from is None else "date_to"
-        )
-    dates.check_order(date_from, date_to, "date_to")
-    today = today or clock.today()
-
+def _later_version() -> Any:
+    """Rows of a later version of the policy row being selected (current = none exist)."""
     newest = aliased(Policy)
-    later_version = select(newest.id).where(
-        newest.number == Policy.number, newest.version > Policy.version
-    )
+    return select(newest.id).where(newest.number == Policy.number, newest.version > Policy.version)
+
+
+def _state_columns(actor: Actor, today: date) -> tuple[Any, Any, Any]:
+    """SQL columns, correlated to the `Policy` row selected: its renewal state, the newest
+    renewal quote and the renewal policy the actor may see. The one place the rule lives."""
     renewal = aliased(Policy)
     renewal_live = sa.and_(
         renewal.renews_policy_number == Policy.number,
@@ -176,12 +162,35 @@ def renewals_list(
         .scalar_subquery()
         .label("renewal_number")
     )
+    return state, quote_number, policy_number
+
+
+def renewals_list(
+    db: Session,
+    actor: Actor,
+    date_from: date | None,
+    date_to: date | None,
+    page: int = 1,
+    size: int = 20,
+    today: date | None = None,
+) -> Page[RenewalRow]:
+    """Approved policies (current versions) ending between the two dates, in scope, with
+    their renewal state — computed in the one query, soonest end first."""
+    actor.require_any("quote.create", "policy.view")
+    if date_from is None or date_to is None:
+        raise ValidationFailed(
+            "error.required", field="date_from" if date_from is None else "date_to"
+        )
+    dates.check_order(date_from, date_to, "date_to")
+    today = today or clock.today()
+
+    state, quote_number, policy_number = _state_columns(actor, today)
     query = (
         select(Policy, Customer.number, Customer.name, state, quote_number, policy_number)
         .join(Customer, Customer.id == Policy.customer_id)
         .where(
             lookup.visible(actor),
-            ~sa.exists(later_version),
+            ~sa.exists(_later_version()),
             Policy.status == PolicyStatus.APPROVED.value,
             Policy.end_date >= date_from,
             Policy.end_date <= date_to,
@@ -212,4 +221,45 @@ def renewals_list(
         total=total,
         page=page,
         size=size,
+    )
+
+
+@dataclass(frozen=True)
+class PolicyRenewal:
+    """The renewal block of one policy's page."""
+
+    policy_number: int
+    state: str  # RenewalState value, the rule of renewals_list
+    renewal_quote_number: int | None  # the newest renewal quote the actor may see
+    renewal_policy_number: int | None  # the renewal policy the actor may see
+    window_opens: date
+    can_renew: bool  # `renew` would accept it today from this actor
+
+
+def renewal_of(
+    db: Session, actor: Actor, policy_number: Any, today: date | None = None
+) -> PolicyRenewal:
+    """The renewal state of a policy's current version, for its page; scoped like `renew`
+    (out of scope looks like unknown). Reading needs what reading policies or renewing does."""
+    actor.require_any("policy.view", "policy.issue", "quote.create")
+    today = today or clock.today()
+    policy = lookup.current_version(db, policy_number, actor)
+    state, quote_number, renewal_number = _state_columns(actor, today)
+    row_state, q_number, r_number = db.exec(
+        select(state, quote_number, renewal_number).where(Policy.id == policy.id)
+    ).one()
+    can_renew = (
+        actor.can("quote.create")
+        and policy.status == PolicyStatus.APPROVED.value
+        and policy.cancelled_from is None
+        and row_state != RenewalState.RENEWED.value
+        and rules.window_problem(policy.end_date, today) is None
+    )
+    return PolicyRenewal(
+        policy_number=policy.number,
+        state=row_state,
+        renewal_quote_number=q_number,
+        renewal_policy_number=r_number,
+        window_opens=rules.window(policy.end_date)[0],
+        can_renew=can_renew,
     )
