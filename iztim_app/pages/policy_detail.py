@@ -3,6 +3,8 @@ endorsements and cancellation, audit trail — everything about it in one place.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from iztim_app.pages.components import (
@@ -413,166 +415,173 @@ def _endorse_control(f) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _endorse_form() -> rx.Component:
-    fe = D.field_errors
-    e = D.endorse_preview
+def _priced_form(
+    heading: str,
+    fields: list[rx.Component],
+    button: rx.Component,
+    on_submit: Any,
+    priced: Any,
+    preview: rx.Component,
+) -> rx.Component:
+    """The endorsement and the cancellation forms share one frame: the fields, a preview
+    button, and the priced preview once the server has priced it."""
     return rx.vstack(
-        rx.heading(T["endorsement.new"], size="2", as_="h4"),
+        rx.heading(T[heading], size="2", as_="h4"),
         rx.el.form(
             rx.grid(
-                fixed_select(
-                    "endorsement.kind",
-                    "kind",
-                    [(k, f"endorsement.kind.{k}") for k in ("increase", "decrease", "information")],
-                    id_prefix="e",
-                    error=fe.get("kind", ""),
-                ),
-                field(
-                    "endorsement.effective_date",
-                    "effective_date",
-                    type="date",
-                    required=True,
-                    id_prefix="e",
-                    error=fe.get("effective_date", ""),
-                ),
-                field(
-                    "endorsement.sum_insured_after",
-                    "sum_insured",
-                    required=True,
-                    id_prefix="e",
-                    default_value=D.endorse_sum_insured,
-                    error=fe.get("sum_insured", ""),
-                ),
-                field(
-                    "endorsement.description",
-                    "description",
-                    required=True,
-                    id_prefix="e",
-                    error=fe.get("description", ""),
-                ),
-                rx.foreach(D.endorse_fields, _endorse_control),
+                *fields,
                 columns=rx.breakpoints(initial="1", md="3"),
                 spacing="3",
                 width="100%",
             ),
-            rx.button(T["pol.preview"], type="submit", variant="soft"),
-            on_submit=D.preview_endorsement,
+            button,
+            on_submit=on_submit,
             key=D.endorse_key,
             class_name="iz-form",
         ),
-        _cond(
-            e.contains("kind"),
-            rx.card(
-                rx.el.dl(
-                    key_value("endorsement.kind", e["kind"]),
-                    key_value("endorsement.effective_date", e["effective_date"]),
-                    key_value("pol.days", e["days"]),
-                    key_value("endorsement.sum_insured_after", e["sum_insured_after"]),
-                    key_value("endorsement.net_change", e["net_change"]),
-                    class_name="iz-dl",
-                ),
-                money_table(
-                    D.endorse_taxes,
-                    "endorsement.net_change",
-                    e["net_change"],
-                    "endorsement.gross_change",
-                    e["gross_change"],
-                    "endorsement-change",
-                ),
-                rx.el.dl(
-                    key_value("pol.gross_in_force", e["gross_in_force_after"]),
-                    class_name="iz-dl",
-                ),
-                _cond(
-                    e["needs_approval"] != "",
-                    rx.callout(
-                        T["pol.endorsement_needs_approval"], icon="info", color_scheme="amber"
-                    ),
-                ),
-                confirm_panel(D.confirm_pending, D.cancel_pending, "confirm-endorsement"),
-                width="100%",
-                data_testid="endorsement-preview",
-            ),
-        ),
+        _cond(priced, preview),
         width="100%",
+    )
+
+
+def _needs_approval(preview: Any) -> rx.Component:
+    """The note that a priced endorsement or cancellation will wait for an approver."""
+    return _cond(
+        preview["needs_approval"] != "",
+        rx.callout(T["pol.endorsement_needs_approval"], icon="info", color_scheme="amber"),
+    )
+
+
+def _endorse_form() -> rx.Component:
+    fe = D.field_errors
+    e = D.endorse_preview
+    return _priced_form(
+        "endorsement.new",
+        [
+            fixed_select(
+                "endorsement.kind",
+                "kind",
+                [(k, f"endorsement.kind.{k}") for k in ("increase", "decrease", "information")],
+                id_prefix="e",
+                error=fe.get("kind", ""),
+            ),
+            field(
+                "endorsement.effective_date",
+                "effective_date",
+                type="date",
+                required=True,
+                id_prefix="e",
+                error=fe.get("effective_date", ""),
+            ),
+            field(
+                "endorsement.sum_insured_after",
+                "sum_insured",
+                required=True,
+                id_prefix="e",
+                default_value=D.endorse_sum_insured,
+                error=fe.get("sum_insured", ""),
+            ),
+            field(
+                "endorsement.description",
+                "description",
+                required=True,
+                id_prefix="e",
+                error=fe.get("description", ""),
+            ),
+            rx.foreach(D.endorse_fields, _endorse_control),
+        ],
+        rx.button(T["pol.preview"], type="submit", variant="soft"),
+        D.preview_endorsement,
+        e.contains("kind"),
+        rx.card(
+            rx.el.dl(
+                key_value("endorsement.kind", e["kind"]),
+                key_value("endorsement.effective_date", e["effective_date"]),
+                key_value("pol.days", e["days"]),
+                key_value("endorsement.sum_insured_after", e["sum_insured_after"]),
+                key_value("endorsement.net_change", e["net_change"]),
+                class_name="iz-dl",
+            ),
+            money_table(
+                D.endorse_taxes,
+                "endorsement.net_change",
+                e["net_change"],
+                "endorsement.gross_change",
+                e["gross_change"],
+                "endorsement-change",
+            ),
+            rx.el.dl(
+                key_value("pol.gross_in_force", e["gross_in_force_after"]),
+                class_name="iz-dl",
+            ),
+            _needs_approval(e),
+            confirm_panel(D.confirm_pending, D.cancel_pending, "confirm-endorsement"),
+            width="100%",
+            data_testid="endorsement-preview",
+        ),
     )
 
 
 def _cancel_form() -> rx.Component:
     fe = D.field_errors
     c = D.cancel_preview
-    return rx.vstack(
-        rx.heading(T["pol.cancellation"], size="2", as_="h4"),
-        rx.el.form(
-            rx.grid(
-                select_field(
-                    "endorsement.reason_code",
-                    "reason_code",
-                    D.reason_options,
-                    id_prefix="c",
-                    error=fe.get("reason_code", ""),
-                ),
-                field(
-                    "endorsement.cancel_date",
-                    "cancel_date",
-                    type="date",
-                    required=True,
-                    id_prefix="c",
-                    error=fe.get("cancel_date", ""),
-                ),
-                field(
-                    "endorsement.description",
-                    "description",
-                    required=True,
-                    id_prefix="c",
-                    error=fe.get("description", ""),
-                ),
-                columns=rx.breakpoints(initial="1", md="3"),
-                spacing="3",
-                width="100%",
+    return _priced_form(
+        "pol.cancellation",
+        [
+            select_field(
+                "endorsement.reason_code",
+                "reason_code",
+                D.reason_options,
+                id_prefix="c",
+                error=fe.get("reason_code", ""),
             ),
-            rx.button(T["pol.preview"], type="submit", variant="soft", color_scheme="red"),
-            on_submit=D.preview_cancellation,
-            key=D.endorse_key,
-            class_name="iz-form",
-        ),
-        _cond(
-            c.contains("reason"),
-            rx.card(
-                rx.el.dl(
-                    key_value("endorsement.cancel_date", c["cancel_date"]),
-                    key_value("endorsement.reason_code", c["reason"]),
-                    key_value("endorsement.method", c["method"]),
-                    key_value("pol.days_elapsed", c["days"]),
-                    key_value("pol.gross_in_force", c["gross_in_force"]),
-                    key_value("endorsement.earned", c["earned"], testid="cancel-earned"),
-                    key_value("endorsement.refund", c["refund"], testid="cancel-refund"),
-                    class_name="iz-dl",
-                ),
-                money_table(
-                    D.cancel_taxes,
-                    "endorsement.refund",
-                    c["refund"],
-                    "endorsement.gross_refund",
-                    c["gross_refund"],
-                    "cancel-refunds",
-                ),
-                _cond(
-                    c["min_retained"] != "",
-                    rx.callout(T["endorsement.min_retained_applied"], icon="info"),
-                ),
-                _cond(
-                    c["needs_approval"] != "",
-                    rx.callout(
-                        T["pol.endorsement_needs_approval"], icon="info", color_scheme="amber"
-                    ),
-                ),
-                confirm_panel(D.confirm_pending, D.cancel_pending, "confirm-cancellation"),
-                width="100%",
-                data_testid="cancellation-preview",
+            field(
+                "endorsement.cancel_date",
+                "cancel_date",
+                type="date",
+                required=True,
+                id_prefix="c",
+                error=fe.get("cancel_date", ""),
             ),
+            field(
+                "endorsement.description",
+                "description",
+                required=True,
+                id_prefix="c",
+                error=fe.get("description", ""),
+            ),
+        ],
+        rx.button(T["pol.preview"], type="submit", variant="soft", color_scheme="red"),
+        D.preview_cancellation,
+        c.contains("reason"),
+        rx.card(
+            rx.el.dl(
+                key_value("endorsement.cancel_date", c["cancel_date"]),
+                key_value("endorsement.reason_code", c["reason"]),
+                key_value("endorsement.method", c["method"]),
+                key_value("pol.days_elapsed", c["days"]),
+                key_value("pol.gross_in_force", c["gross_in_force"]),
+                key_value("endorsement.earned", c["earned"], testid="cancel-earned"),
+                key_value("endorsement.refund", c["refund"], testid="cancel-refund"),
+                class_name="iz-dl",
+            ),
+            money_table(
+                D.cancel_taxes,
+                "endorsement.refund",
+                c["refund"],
+                "endorsement.gross_refund",
+                c["gross_refund"],
+                "cancel-refunds",
+            ),
+            _cond(
+                c["min_retained"] != "",
+                rx.callout(T["endorsement.min_retained_applied"], icon="info"),
+            ),
+            _needs_approval(c),
+            confirm_panel(D.confirm_pending, D.cancel_pending, "confirm-cancellation"),
+            width="100%",
+            data_testid="cancellation-preview",
         ),
-        width="100%",
     )
 
 

@@ -37,8 +37,7 @@ from iztim_app.core.installments import services as installments
 from iztim_app.core.money import ZERO, parse_amount
 from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
-from iztim_app.core.policies import lookup
-from iztim_app.core.policies import rules as policy_rules
+from iztim_app.core.policies import in_force, lookup
 from iztim_app.core.policies.models import Policy, PolicyStatus
 from iztim_app.core.quotes.rules import within_limit
 from iztim_app.core.tariffs import versions
@@ -186,25 +185,11 @@ def label(seq: int, policy_number: int) -> str:
 
 
 def _approved_on(db: Session, policy: Policy) -> list[Endorsement]:
-    return list(
-        db.exec(
-            select(Endorsement)
-            .where(Endorsement.policy_id == policy.id, Endorsement.status == APPROVED)
-            .order_by(Endorsement.seq)
-            .execution_options(populate_existing=True)
-        ).all()
-    )
+    return in_force.approved_endorsements(db, policy)
 
 
 def _in_force(policy: Policy, approved: list[Endorsement]) -> FiguresInForce:
-    last = approved[-1] if approved else None
-    if last is None:
-        si, values = policy.sum_insured, dict(policy.values)
-        net, taxes, gross = policy.net_premium, rules.money_map(policy.taxes), policy.gross_premium
-    else:
-        si, values = last.sum_insured_after, dict(last.values)
-        net, gross = last.net_in_force_after, last.gross_in_force_after
-        taxes = rules.money_map(last.taxes_in_force_after)
+    now = in_force.figures(policy, approved)
     return FiguresInForce(
         policy_number=policy.number,
         policy_id=policy.id,
@@ -212,11 +197,11 @@ def _in_force(policy: Policy, approved: list[Endorsement]) -> FiguresInForce:
         line_code=policy.line_code,
         start_date=policy.start_date,
         end_date=policy.end_date,
-        sum_insured=si,
-        values={str(k): str(v) for k, v in values.items()},
-        net_premium=net,
-        taxes=taxes,
-        gross_premium=gross,
+        sum_insured=now.sum_insured,
+        values={str(k): str(v) for k, v in now.values.items()},
+        net_premium=now.net_premium,
+        taxes=now.taxes,
+        gross_premium=now.gross_premium,
         last_effective_date=max((e.effective_date for e in approved), default=None),
         endorsement_count=len(approved),
         cancelled_from=policy.cancelled_from,
@@ -249,9 +234,7 @@ def _require_creator(actor: Actor, permission: str) -> None:
 
 def _require_approver(actor: Actor) -> None:
     """Endorsements follow the policies' approval rules: deciding is head-office work."""
-    actor.require("policy.approve")
-    if not policy_rules.is_head_office(actor.office_kind, actor.is_agency):
-        raise PermissionDenied("policy.head_office_only", permission="policy.approve")
+    lookup.require_head_office(actor, "policy.approve")
 
 
 def _require_reader(actor: Actor) -> None:

@@ -27,9 +27,9 @@ from iztim_app.core.endorsements.models import Endorsement, EndorsementStatus
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.installments import rules as installment_rules
 from iztim_app.core.installments import services as installment_services
-from iztim_app.core.numbering import next_number
+from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
-from iztim_app.core.policies import rules
+from iztim_app.core.policies import in_force, lookup, rules
 from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
 from iztim_app.core.quotes import pricing
 from iztim_app.core.quotes import rules as quote_rules
@@ -37,7 +37,7 @@ from iztim_app.core.quotes import services as quote_services
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
-from iztim_app.core.users.actor import Actor
+from iztim_app.core.users.actor import Actor, limits_cover
 
 POLICY_SEQUENCE = "policy"
 FIRST_POLICY_NUMBER = 5000001
@@ -214,8 +214,8 @@ class PolicyFilter:
 # ------------------------------------------------------------------ helpers
 
 
-def _visible(actor: Actor):  # noqa: ANN202
-    return actor.visible(Policy.prepared_by_id, Policy.office_id, Policy.office_path)
+def _visible(actor: Actor) -> sa.ColumnElement[bool]:
+    return lookup.visible(actor)
 
 
 def _require_reader(actor: Actor) -> None:
@@ -224,25 +224,11 @@ def _require_reader(actor: Actor) -> None:
         raise PermissionDenied(permission="policy.view")
 
 
-def _require_head_office(actor: Actor, permission: str) -> None:
-    """Deciding on and un-approving policies: head-office users with the permission only."""
-    actor.require(permission)
-    if not rules.is_head_office(actor.office_kind, actor.is_agency):
-        raise PermissionDenied("policy.head_office_only", permission=permission)
-
-
 def _require_editor(actor: Actor) -> None:
     """Editing and submitting a draft changes a policy that was approved: never agencies."""
     actor.require("policy.issue")
     if actor.is_agency:
         raise PermissionDenied("policy.agency_never_changes", permission="policy.issue")
-
-
-def _parse_number(number: Any) -> int:
-    try:
-        return int(str(number).strip())
-    except (TypeError, ValueError):
-        raise NotFound() from None
 
 
 def _current_version_of():  # noqa: ANN202
@@ -256,9 +242,9 @@ def _current_version_of():  # noqa: ANN202
 
 def _find(db: Session, actor: Actor, number: Any, version: Any = None) -> Policy:
     """The current version (or the one asked for) of a visible policy."""
-    query = select(Policy).where(Policy.number == _parse_number(number), _visible(actor))
+    query = select(Policy).where(Policy.number == parse_number(number), _visible(actor))
     if version not in (None, ""):
-        query = query.where(Policy.version == _parse_number(version))
+        query = query.where(Policy.version == parse_number(version))
     else:
         query = query.order_by(Policy.version.desc())
     policy = db.exec(query).first()
@@ -556,12 +542,8 @@ def _link_quote(db: Session, actor: Actor, quote: Quote, policy_number: int) -> 
 # ------------------------------------------------------------------ approval
 
 
-def _approvable_condition(actor: Actor):  # noqa: ANN202
-    lines = [
-        sa.and_(Policy.line_code == line, Policy.sum_insured <= limit)
-        for line, limit in actor.policy_limits
-    ]
-    return sa.or_(*lines) if lines else sa.false()
+def _approvable_condition(actor: Actor) -> sa.ColumnElement[bool]:
+    return limits_cover(actor.policy_limits, Policy.line_code, Policy.sum_insured)
 
 
 def _move(
@@ -599,7 +581,7 @@ def _move(
 
 def approval_queue(db: Session, actor: Actor, page: int = 1, size: int = 20) -> Page[PolicyRow]:
     """Awaiting policies this head-office approver's limits cover, oldest first."""
-    _require_head_office(actor, "policy.approve")
+    lookup.require_head_office(actor, "policy.approve")
     query = (
         select(Policy, Customer)
         .join(Customer, Customer.id == Policy.customer_id)
@@ -616,7 +598,7 @@ def approval_queue(db: Session, actor: Actor, page: int = 1, size: int = 20) -> 
 def _decide(
     db: Session, actor: Actor, number: Any, values: dict[str, Any], action: str
 ) -> PolicyView:
-    _require_head_office(actor, "policy.approve")
+    lookup.require_head_office(actor, "policy.approve")
     policy = _find(db, actor, number)
     if policy.status != PolicyStatus.AWAITING_APPROVAL.value:
         raise Conflict("policy.already_decided", number=policy.number, status=policy.status)
@@ -659,7 +641,7 @@ def _reason(reason: Any) -> str:
 
 
 def reject(db: Session, actor: Actor, number: Any, reason: str) -> PolicyView:
-    _require_head_office(actor, "policy.approve")
+    lookup.require_head_office(actor, "policy.approve")
     text = _reason(reason)
     return _decide(
         db,
@@ -693,7 +675,7 @@ def unapprove(db: Session, actor: Actor, number: Any, reason: str) -> PolicyView
     """Removes the approval (head office, `policy.unapprove`, with a reason): the approved
     version becomes `unapproved` and stays readable; a new version (same number) is created
     as a draft copying everything, to be edited and approved again."""
-    _require_head_office(actor, "policy.unapprove")
+    lookup.require_head_office(actor, "policy.unapprove")
     text = _reason(reason)
     policy = _find(db, actor, number)
     if policy.status != PolicyStatus.APPROVED.value:
@@ -827,19 +809,8 @@ def submit_draft(db: Session, actor: Actor, number: Any) -> IssueResult:
 def _in_force(db: Session, policy: Policy) -> tuple[Decimal, Decimal, dict[str, Decimal], Decimal]:
     """Sum insured, net, taxes and gross in force: the latest approved endorsement's
     figures after it, else the version's own."""
-    last = db.exec(
-        select(Endorsement)
-        .where(
-            Endorsement.policy_id == policy.id,
-            Endorsement.status == EndorsementStatus.APPROVED.value,
-        )
-        .order_by(Endorsement.seq.desc())
-    ).first()
-    if last is None:
-        taxes = {code: Decimal(v) for code, v in policy.taxes.items()}
-        return policy.sum_insured, policy.net_premium, taxes, policy.gross_premium
-    taxes = {code: Decimal(v) for code, v in last.taxes_in_force_after.items()}
-    return last.sum_insured_after, last.net_in_force_after, taxes, last.gross_in_force_after
+    figures = in_force.figures(policy, in_force.approved_endorsements(db, policy))
+    return figures.sum_insured, figures.net_premium, figures.taxes, figures.gross_premium
 
 
 def _view(db: Session, policy: Policy) -> PolicyView:
@@ -952,7 +923,7 @@ def history(db: Session, actor: Actor, number: Any) -> list[VersionRow]:
     _require_reader(actor)
     rows = db.exec(
         select(Policy)
-        .where(Policy.number == _parse_number(number), _visible(actor))
+        .where(Policy.number == parse_number(number), _visible(actor))
         .order_by(Policy.version.desc())
     ).all()
     if not rows:
