@@ -4,12 +4,14 @@ released at one barrier (shared by the quote, policy, endorsement and payment ra
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
-from iztim_app.core.db import session_scope
+from iztim_app.core.db import get_engine, session_scope
 
 
 @dataclass
@@ -44,3 +46,34 @@ def run_together(jobs: list[Callable[[Session], object]], url: str) -> Outcome:
         t.join(timeout=300)
     assert not any(t.is_alive() for t in threads), "a thread hung"
     return outcome
+
+
+class GapWatcher:
+    """Another user refreshing a numbered list while a race runs: records every snapshot in
+    which the numbers so far are not `first, first+1, …` (a hole a reader could see)."""
+
+    def __init__(self, url: str, table: str, first: int, pause: float = 0.005) -> None:
+        self.url, self.table, self.first, self.pause = url, table, first, pause
+        self.gaps: list[list[int]] = []
+        self.snapshots = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch)
+
+    def _watch(self) -> None:
+        query = sa.text(f"SELECT number FROM {self.table} ORDER BY number")  # noqa: S608 (test)
+        engine = get_engine(self.url)
+        while not self._done.is_set():
+            with engine.connect() as conn:
+                found = [n for (n,) in conn.execute(query)]
+            self.snapshots += 1
+            if found != list(range(self.first, self.first + len(found))):
+                self.gaps.append(found)
+            time.sleep(self.pause)
+
+    def __enter__(self) -> GapWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=30)

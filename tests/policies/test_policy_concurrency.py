@@ -5,8 +5,6 @@ two approvers racing for one policy make exactly one decision. SQLite and Postgr
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
 from iztim_app.core.users.permissions import ROLES
 from tests import postgres
-from tests.concurrency import run_together
+from tests.concurrency import GapWatcher, run_together
 from tests.foundation.support import actor_of, snapshot, user_of
 from tests.policies.fixtures_policies import (
     FIRST,
@@ -93,9 +91,6 @@ def test_sixteen_users_issuing_fifty_policies_each_get_one_gapless_increasing_se
     with session_scope(url) as db:
         forms = _forms(db)
         policies.preview(db, forms[0][0], forms[0][1], today=TODAY)
-    seen_gaps: list[list[int]] = []
-    snapshots = 0
-    done = threading.Event()
 
     def job(actor: Actor, inp: PolicyInput) -> Callable[[Session], list[int]]:
         def run(db: Session) -> list[int]:
@@ -103,28 +98,9 @@ def test_sixteen_users_issuing_fifty_policies_each_get_one_gapless_increasing_se
 
         return run
 
-    def observer() -> None:
-        """Another user refreshing the list meanwhile never sees a hole in the numbers."""
-        nonlocal snapshots
-        engine = get_engine(url)
-        while not done.is_set():
-            with engine.connect() as conn:
-                found = [
-                    n for (n,) in conn.execute(sa.text("SELECT number FROM policy ORDER BY number"))
-                ]
-            snapshots += 1
-            if found != list(range(FIRST, FIRST + len(found))):
-                seen_gaps.append(found)
-            time.sleep(0.005)
-
-    watcher = threading.Thread(target=observer)
-    watcher.start()
-    try:
-        # when all 16 issue 50 policies each at once
+    # when all 16 issue 50 policies each at once, while another user refreshes the list
+    with GapWatcher(url, "policy", FIRST) as watcher:
         outcome = run_together([job(*forms[i % len(forms)]) for i in range(THREADS)], url)
-    finally:
-        done.set()
-        watcher.join(timeout=30)
     # then 800 distinct numbers without gaps, from the first policy number on
     assert outcome.errors == []
     every = sorted(n for numbers in outcome.results for n in numbers)
@@ -132,7 +108,7 @@ def test_sixteen_users_issuing_fifty_policies_each_get_one_gapless_increasing_se
     # increasing: each user's numbers rise, and rows were stored in number order
     assert all(numbers == sorted(numbers) for numbers in outcome.results)
     assert _numbers_by_insert_order(url) == every
-    assert seen_gaps == [] and snapshots > 0
+    assert watcher.gaps == [] and watcher.snapshots > 0
     assert sequence_last(url) == FIRST + THREADS * EACH - 1
     assert sorted(int(a["entity_id"]) for a in policy_audit(url, "policy.issue")) == every
 

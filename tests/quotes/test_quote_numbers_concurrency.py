@@ -8,7 +8,6 @@ running, a failure when CI is set).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
-from iztim_app.core.db import get_engine, session_scope
+from iztim_app.core.db import session_scope
 from iztim_app.core.errors import Conflict
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.quotes.services import QuoteInput
@@ -26,7 +25,7 @@ from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
 from iztim_app.core.users.permissions import ROLES
 from tests import postgres
-from tests.concurrency import run_together
+from tests.concurrency import GapWatcher, run_together
 from tests.foundation.support import actor_of, user_of
 from tests.quotes.fixtures_customers import add_customer, tckn
 from tests.quotes.fixtures_db import TODAY, pg_organisation_template
@@ -100,9 +99,6 @@ def test_quotes_saved_at_the_same_moment_get_distinct_gapless_numbers_in_commit_
             jobs_input.append((actor, form("konut", customer_id, str(100000 + 1000 * i))))
         quotes.preview(db, jobs_input[0][0], jobs_input[0][1], today=TODAY)
     commits: dict[int, tuple[int, int]] = {}  # number → (before commit, after commit), monotonic ns
-    seen_gaps: list[list[int]] = []
-    snapshots = 0
-    done = threading.Event()
 
     def job(actor: Actor, inp: QuoteInput) -> Callable[[Session], int]:
         def run(db: Session) -> int:
@@ -115,28 +111,9 @@ def test_quotes_saved_at_the_same_moment_get_distinct_gapless_numbers_in_commit_
 
         return run
 
-    def observer() -> None:
-        """Another user refreshing the list meanwhile never sees a hole in the numbers."""
-        nonlocal snapshots
-        engine = get_engine(url)
-        while not done.is_set():
-            with engine.connect() as conn:
-                found = [
-                    n for (n,) in conn.execute(sa.text("SELECT number FROM quote ORDER BY number"))
-                ]
-            snapshots += 1
-            if found != list(range(FIRST, FIRST + len(found))):
-                seen_gaps.append(found)
-            time.sleep(0.002)
-
-    watcher = threading.Thread(target=observer)
-    watcher.start()
-    try:
-        # when all 20 save at once
+    # when all 20 save at once, while another user refreshes the list
+    with GapWatcher(url, "quote", FIRST, pause=0.002) as watcher:
         outcome = run_together([job(a, i) for a, i in jobs_input], url)
-    finally:
-        done.set()
-        watcher.join(timeout=30)
     # then 20 distinct numbers without gaps
     assert outcome.errors == []
     assert sorted(outcome.results) == list(range(FIRST, FIRST + THREADS))
@@ -145,7 +122,7 @@ def test_quotes_saved_at_the_same_moment_get_distinct_gapless_numbers_in_commit_
         for high in commits:
             if low < high:
                 assert commits[high][1] > commits[low][0], (low, high)
-    assert seen_gaps == [] and snapshots > 0
+    assert watcher.gaps == [] and watcher.snapshots > 0
     with session_scope(url) as db:
         assert (
             db.exec(sa.text("SELECT last FROM number_sequence WHERE name = 'quote'")).one()[0]
