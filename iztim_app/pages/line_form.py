@@ -31,21 +31,20 @@ def price_table(rows) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _control(F, f) -> rx.Component:  # noqa: ANN001
-    name = f["name"]
-    html_id = "q-" + name
-    on_blur = lambda v: F.set_value(name, v)  # noqa: E731
+def line_control(f, html_id: str, choices, bind) -> rx.Component:  # noqa: ANN001
+    """One control of a line's generated form (fields.csv). `bind(kind)` gives the value and
+    event props of a "select" or an "input": the live quote/policy form binds on change, the
+    endorsement form is read by name when submitted."""
     return rx.match(
         f["type"],
         (
             "choice",
             rx.el.select(
                 rx.el.option("—", value=""),
-                rx.foreach(F.choices[name], lambda o: rx.el.option(o[1], value=o[0])),
+                rx.foreach(choices, lambda o: rx.el.option(o[1], value=o[0])),
                 id=html_id,
-                value=F.values[name],
-                on_change=lambda v: F.set_value(name, v),
                 class_name="iz-input",
+                **bind("select"),
             ),
         ),
         (
@@ -55,31 +54,31 @@ def _control(F, f) -> rx.Component:  # noqa: ANN001
                 rx.el.option(T["common.yes"], value="yes"),
                 rx.el.option(T["common.no"], value="no"),
                 id=html_id,
-                value=F.values[name],
-                on_change=lambda v: F.set_value(name, v),
                 class_name="iz-input",
+                **bind("select"),
             ),
         ),
-        (
-            "date",
-            rx.el.input(
-                type="date",
-                id=html_id,
-                default_value=F.values[name],
-                on_blur=on_blur,
-                class_name="iz-input",
-            ),
-        ),
+        ("date", rx.el.input(type="date", id=html_id, class_name="iz-input", **bind("input"))),
         rx.el.input(
             id=html_id,
-            default_value=F.values[name],
-            on_blur=on_blur,
             class_name="iz-input",
             input_mode=rx.cond(
                 (f["type"] == "integer") | (f["type"] == "decimal"), "decimal", "text"
             ),
+            **bind("input"),
         ),
     )
+
+
+def _control(F, f) -> rx.Component:  # noqa: ANN001
+    name = f["name"]
+
+    def bind(kind: str) -> dict:
+        if kind == "select":
+            return {"value": F.values[name], "on_change": lambda v: F.set_value(name, v)}
+        return {"default_value": F.values[name], "on_blur": lambda v: F.set_value(name, v)}
+
+    return line_control(f, "q-" + name, F.choices[name], bind)
 
 
 def _line_field(F, f) -> rx.Component:  # noqa: ANN001

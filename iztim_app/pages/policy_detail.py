@@ -11,12 +11,14 @@ from iztim_app.pages.components import (
     T,
     data_table,
     field,
+    field_error,
     key_value,
     label,
     messages,
     page_title,
     select_field,
 )
+from iztim_app.pages.line_form import line_control
 from iztim_app.pages.policy_parts import confirm_panel, fixed_select, money_table, policy_tabs
 from iztim_app.pages.worksheet import worksheet_table
 from iztim_app.states.policy_detail import PolicyDetailState as D
@@ -362,55 +364,11 @@ def _money_card() -> rx.Component:
 def _endorse_control(f) -> rx.Component:  # noqa: ANN001
     name = f["name"]
     html_id = "e-" + name
+    bound = {"name": "v_" + name, "default_value": D.endorse_values[name]}
     return rx.el.div(
         rx.el.label(f["label"], html_for=html_id, class_name="iz-label"),
-        rx.match(
-            f["type"],
-            (
-                "choice",
-                rx.el.select(
-                    rx.el.option("—", value=""),
-                    rx.foreach(D.endorse_choices[name], lambda o: rx.el.option(o[1], value=o[0])),
-                    id=html_id,
-                    name="v_" + name,
-                    default_value=D.endorse_values[name],
-                    class_name="iz-input",
-                ),
-            ),
-            (
-                "boolean",
-                rx.el.select(
-                    rx.el.option("—", value=""),
-                    rx.el.option(T["common.yes"], value="yes"),
-                    rx.el.option(T["common.no"], value="no"),
-                    id=html_id,
-                    name="v_" + name,
-                    default_value=D.endorse_values[name],
-                    class_name="iz-input",
-                ),
-            ),
-            (
-                "date",
-                rx.el.input(
-                    type="date",
-                    id=html_id,
-                    name="v_" + name,
-                    default_value=D.endorse_values[name],
-                    class_name="iz-input",
-                ),
-            ),
-            rx.el.input(
-                id=html_id,
-                name="v_" + name,
-                default_value=D.endorse_values[name],
-                class_name="iz-input",
-            ),
-        ),
-        rx.cond(
-            D.field_errors.contains(name),
-            rx.el.div(D.field_errors[name], class_name="iz-field-error", role="alert"),
-            rx.fragment(),
-        ),
+        line_control(f, html_id, D.endorse_choices[name], lambda _kind: bound),
+        field_error(D.field_errors, name),
         class_name="iz-field",
     )
 

@@ -4,13 +4,10 @@ transaction as an approval would."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 
 from iztim_app.core import clock
@@ -21,9 +18,7 @@ from iztim_app.core.numbering import next_number
 from iztim_app.core.policies.models import Policy
 from iztim_app.core.tariffs import versions
 from iztim_app.core.users.actor import Actor
-from tests import postgres
 from tests.quotes.fixtures_customers import Cust, add_customer, tckn
-from tests.quotes.fixtures_db import pg_organisation_template
 
 FIRST_POLICY_NUMBER = 5000001
 
@@ -95,23 +90,6 @@ def person(db: Session, owner: Actor, nine: str = "172917160", name: str = "Ayş
 
 
 # ---------------------------------------------------------------- both engines
-
-
-@pytest.fixture(scope="module")
-def pg_template() -> Iterator[str]:
-    """PostgreSQL at head with the demo organisation and tariff v1, built once per module."""
-    with pg_organisation_template("iztim_inst_tpl") as name:
-        yield name
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -> Iterator[str]:
-    """A fresh database of either engine: the demo organisation, six lines in force."""
-    if request.param == "sqlite":
-        yield sqlite_db_from(request.getfixturevalue("quotes_template"))
-        return
-    with postgres.database("iztim_inst", template=request.getfixturevalue("pg_template")) as u:
-        yield u
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ two approvers racing for one policy make exactly one decision. SQLite and Postgr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +18,6 @@ from iztim_app.core.policies.services import PolicyInput
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import Actor
 from iztim_app.core.users.permissions import ROLES
-from tests import postgres
 from tests.concurrency import GapWatcher, run_together
 from tests.foundation.support import actor_of, snapshot, user_of
 from tests.policies.fixtures_policies import (
@@ -30,7 +28,7 @@ from tests.policies.fixtures_policies import (
     stored_policies,
 )
 from tests.quotes.fixtures_customers import add_customer, tckn
-from tests.quotes.fixtures_db import TODAY, pg_organisation_template
+from tests.quotes.fixtures_db import TODAY
 from tests.quotes.fixtures_quotes import OPERATOR, form, save, stored_quote
 
 THREADS, EACH = 16, 50
@@ -44,21 +42,6 @@ PREPARERS = (
     "acente.b2",
     "acente.c1",
 )
-
-
-@pytest.fixture(scope="module")
-def pg_template() -> Iterator[str]:
-    with pg_organisation_template("iztim_policy_tpl") as name:
-        yield name
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_db_from(request.getfixturevalue("quotes_template"))
-        return
-    with postgres.database("iztim_policy", template=request.getfixturevalue("pg_template")) as u:
-        yield u
 
 
 def _forms(db: Session) -> list[tuple[Actor, PolicyInput]]:

@@ -7,9 +7,8 @@ a draft version (after un-approval) may still be edited; no policy row is ever d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,28 +21,9 @@ from iztim_app.core.db import get_engine, session_scope
 from iztim_app.core.guards import GuardViolation
 from iztim_app.core.policies import services as policies
 from iztim_app.core.policies.models import POLICY_GUARD, ImmutablePolicy, Policy
-from tests import postgres
 from tests.foundation.support import actor_of
 from tests.policies.fixtures_policies import issue, policy_form, stored_policies
 from tests.quotes.fixtures_customers import Cust, add_customer
-from tests.quotes.fixtures_db import pg_organisation_template
-
-
-@pytest.fixture(scope="module")
-def pg_template() -> Iterator[str]:
-    with pg_organisation_template("iztim_policy_guard_tpl") as name:
-        yield name
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -> Iterator[str]:
-    """A fresh database of either engine: six lines in force, demo users, no policies."""
-    if request.param == "sqlite":
-        yield sqlite_db_from(request.getfixturevalue("quotes_template"))
-        return
-    template = request.getfixturevalue("pg_template")
-    with postgres.database("iztim_policy_guard", template=template) as u:
-        yield u
 
 
 @pytest.fixture

@@ -78,3 +78,21 @@ def pg_organisation_template(name: str) -> Iterator[str]:
             get_engine(url).dispose()  # a template must have no open connections to be copied
             get_engine.cache_clear()
         yield postgres.database_name(url)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """PostgreSQL at head with the demo organisation and tariff v1, built once per run."""
+    with pg_organisation_template("iztim_org_tpl") as name:
+        yield name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url(request: pytest.FixtureRequest, sqlite_db_from) -> Iterator[str]:  # noqa: ANN001
+    """A fresh database of either engine: the demo organisation, six lines in force, no
+    quotes or policies (copied from a template)."""
+    if request.param == "sqlite":
+        yield sqlite_db_from(request.getfixturevalue("quotes_template"))
+        return
+    with postgres.database("iztim_org", template=request.getfixturevalue("pg_template")) as u:
+        yield u

@@ -8,9 +8,8 @@ later migration that dropped them (an SQLite batch migration recreates the table
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal as D
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,27 +27,10 @@ from iztim_app.core.quotes.models import QUOTE_GUARD, ImmutableQuote, Quote
 from tests import postgres
 from tests.foundation.support import actor_of
 from tests.quotes.fixtures_customers import Cust, add_customer
-from tests.quotes.fixtures_db import TODAY, pg_organisation_template
+from tests.quotes.fixtures_db import TODAY
 from tests.quotes.fixtures_quotes import form, priced_columns, stored_quote
 
 # ---------------------------------------------------------------- databases
-
-
-@pytest.fixture(scope="module")
-def pg_template() -> Iterator[str]:
-    """PostgreSQL at head with the demo organisation and tariff v1, built once."""
-    with pg_organisation_template("iztim_guard_tpl") as name:
-        yield name
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, sqlite_db_from: Callable[[Path], str]) -> Iterator[str]:
-    """A fresh database of either engine: six lines in force, demo users, no quotes."""
-    if request.param == "sqlite":
-        yield sqlite_db_from(request.getfixturevalue("quotes_template"))
-        return
-    with postgres.database("iztim_guard", template=request.getfixturevalue("pg_template")) as u:
-        yield u
 
 
 @pytest.fixture
