@@ -3,7 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
-from iztim_app import session_routes
+from iztim_app import download_routes, session_routes
 from iztim_app.core.outbox.sender import sender as outbox_sender
 from iztim_app.pages.admin_offices import offices_page
 from iztim_app.pages.admin_users import users_page
@@ -46,8 +46,9 @@ from iztim_app.states.tariffs import TariffState
 app = rx.App(
     stylesheets=["/iztim.css"],
     html_lang="tr",
-    # HTTP routes beside the pages: the session cookie is set and cleared only there.
-    api_transformer=Starlette(routes=session_routes.ROUTES),
+    # HTTP routes beside the pages: the session cookie is set and cleared only there, and
+    # files made in the background are handed out to their owner.
+    api_transformer=Starlette(routes=[*session_routes.ROUTES, *download_routes.ROUTES]),
 )
 # With a mail server configured, this process's outbox sender starts with the app: it sends
 # what waited meanwhile, then tries failed e-mails again every few minutes.

@@ -1062,6 +1062,23 @@ OPEN = {
     "notifications.summary": "a user's own notifications (and queue size, by permission)",
     "notifications.mark_seen": "a user's own seen-until mark",
 }
+
+
+def _area_modules() -> list[Any]:
+    """Areas keep their Case lines in tests/foundation/matrix_<area>.py (CASES, optional
+    OPEN), so that several areas can grow the matrix at once; imported here, after Case and
+    the helpers above exist."""
+    folder = Path(__file__).parent
+    return [
+        importlib.import_module(f"tests.foundation.{path.stem}")
+        for path in sorted(folder.glob("matrix_*.py"))
+    ]
+
+
+for _area in _area_modules():
+    CASES = (*CASES, *_area.CASES)
+    OPEN = {**OPEN, **getattr(_area, "OPEN", {})}
+
 # Modules whose functions are named by their package alone ("quotes.save_quote").
 PREFIX_OF_MODULE = {"iztim_app.core.tariffs.versions": "tariffs"}
 

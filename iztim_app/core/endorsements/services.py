@@ -40,6 +40,7 @@ from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.policies import in_force, lookup
 from iztim_app.core.policies.models import Policy, PolicyStatus
 from iztim_app.core.quotes.rules import within_limit
+from iztim_app.core.reports import production
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.model import TariffSet
 from iztim_app.core.tariffs.rating import price
@@ -665,6 +666,7 @@ def _take_effect(db: Session, actor: Actor, endorsement: Endorsement) -> None:
             raise Conflict("endorsement.policy_changed", number=number)
     if gross != 0:
         installments.apply_premium_change(db, number, effective, gross, endorsement_id)
+    production.post_endorsement(db, endorsement)
 
 
 # ------------------------------------------------------------------ approval

@@ -29,12 +29,13 @@ from iztim_app.core.installments import rules as installment_rules
 from iztim_app.core.installments import services as installment_services
 from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
-from iztim_app.core.policies import in_force, lookup, rules
+from iztim_app.core.policies import access_codes, in_force, lookup, rules
 from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
 from iztim_app.core.quotes import pricing
 from iztim_app.core.quotes import rules as quote_rules
 from iztim_app.core.quotes import services as quote_services
 from iztim_app.core.quotes.models import Quote, QuoteStatus
+from iztim_app.core.reports import production
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.users.actor import Actor, limits_cover
@@ -328,8 +329,11 @@ def _figures(policy: Policy) -> dict[str, Any]:
 
 def _on_approved(db: Session, policy: Policy) -> None:
     """Side effects of a version becoming approved, called explicitly inside the same
-    transaction: the installment plan (kept, and adjusted, when a version is re-approved)."""
+    transaction: the installment plan (kept, and adjusted, when a version is re-approved),
+    the portal access code (made once per policy) and the day's production."""
     installment_services.create_plan(db, policy)
+    access_codes.ensure(db, policy)
+    production.post_policy(db, policy)
 
 
 # ------------------------------------------------------------------ from a quote, preview
@@ -703,6 +707,7 @@ def unapprove(db: Session, actor: Actor, number: Any, reason: str) -> PolicyView
             "policy.unapprove",
             audit_after={"draft_version": policy.version + 1},
         )
+        production.reverse_policy(db, policy)
         draft = Policy(
             **copied,
             version=policy.version + 1,

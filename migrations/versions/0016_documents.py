@@ -1,0 +1,19 @@
+"""policy access codes, installation secret (documents work)
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-01 19:00:00
+"""
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
