@@ -4,15 +4,19 @@ import reflex as rx
 from starlette.applications import Starlette
 
 from iztim_app import download_routes, session_routes
+from iztim_app.core.jobs.runner import runner as job_runner
 from iztim_app.core.outbox.sender import sender as outbox_sender
 from iztim_app.pages.admin_offices import offices_page
 from iztim_app.pages.admin_users import users_page
 from iztim_app.pages.approvals import approvals_page
 from iztim_app.pages.audit import audit_page
+from iztim_app.pages.batch_print import batch_print_page
+from iztim_app.pages.commission_rates import commission_rates_page
+from iztim_app.pages.commission_statement import commission_statement_page
 from iztim_app.pages.components import T
 from iztim_app.pages.customer_detail import customer_detail_page
 from iztim_app.pages.customer_list import customer_list_page
-from iztim_app.pages.home import coming_page, home_page
+from iztim_app.pages.home import home_page
 from iztim_app.pages.layout import guarded
 from iztim_app.pages.password import password_page
 from iztim_app.pages.policy_detail import policy_detail_page
@@ -23,11 +27,15 @@ from iztim_app.pages.quote_form import quote_form_page
 from iztim_app.pages.quote_list import quote_list_page
 from iztim_app.pages.quote_stats import quote_stats_page
 from iztim_app.pages.renewals import renewals_page
+from iztim_app.pages.reports import reports_page
 from iztim_app.pages.tariffs import tariffs_page
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
 from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.audit import AuditState
+from iztim_app.states.batch_print import BatchPrintState
+from iztim_app.states.commission_rates import CommissionRatesState
+from iztim_app.states.commission_statement import CommissionStatementState
 from iztim_app.states.customer_detail import CustomerDetailState
 from iztim_app.states.customer_list import CustomerListState
 from iztim_app.states.home import HomeState
@@ -40,6 +48,7 @@ from iztim_app.states.quote_form import QuoteFormState
 from iztim_app.states.quote_list import QuoteListState
 from iztim_app.states.quote_stats import QuoteStatsState
 from iztim_app.states.renewals import RenewalsState
+from iztim_app.states.reports import ReportsState
 from iztim_app.states.session import SessionState
 from iztim_app.states.tariffs import TariffState
 
@@ -53,6 +62,9 @@ app = rx.App(
 # With a mail server configured, this process's outbox sender starts with the app: it sends
 # what waited meanwhile, then tries failed e-mails again every few minutes.
 app.register_lifespan_task(outbox_sender.wake)
+# This process's job runner: works on queued background jobs (batch printing), also those
+# other processes queued or left behind.
+app.register_lifespan_task(job_runner.wake)
 
 
 def _add(content, route: str, title: str, load=None) -> None:  # noqa: ANN001
@@ -71,13 +83,21 @@ _add(customer_detail_page, "/musteriler/detay", "Müşteri", CustomerDetailState
 _add(policy_list_page, "/policeler", "Poliçeler", PolicyListState.load)
 _add(policy_form_page, "/policeler/yeni", "Yeni poliçe", PolicyFormState.load)
 _add(policy_detail_page, "/policeler/detay", "Poliçe", PolicyDetailState.load)
+_add(batch_print_page, "/policeler/toplu-baski", "Toplu baskı", BatchPrintState.load)
 _add(approvals_page, "/onay", "Onay Kuyruğu", ApprovalState.load)
 _add(renewals_page, "/yenilemeler", "Yenilemeler", RenewalsState.load)
-_add(coming_page("nav.reports"), "/raporlar", "Raporlar")
+_add(reports_page, "/raporlar", "Raporlar", ReportsState.load)
+_add(
+    commission_statement_page,
+    "/raporlar/komisyon",
+    "Komisyon ekstresi",
+    CommissionStatementState.load,
+)
 _add(tariffs_page, "/tarifeler", "Tarifeler", TariffState.load)
 _add(users_page, "/yonetim", "Yönetim", UsersState.load)
 _add(offices_page, "/yonetim/ofisler", "Ofisler", OfficesState.load)
 _add(audit_page, "/yonetim/denetim", "Denetim kaydı", AuditState.load)
+_add(commission_rates_page, "/yonetim/komisyon", "Komisyon oranları", CommissionRatesState.load)
 _add(password_page, "/sifre", "Şifre değiştir")
 
 
@@ -93,3 +113,11 @@ def portal_page() -> rx.Component:
 
 
 app.add_page(portal_page, route="/portal", title="Müşteri portalı · İztim")
+
+# Printed documents' QR codes open this public page: not guarded, no sign-in.
+from iztim_app.pages.verify import verify_page  # noqa: E402
+from iztim_app.states.verify import VerifyState  # noqa: E402
+
+app.add_page(
+    verify_page, route="/dogrula", title="Belge doğrulama · İztim", on_load=VerifyState.load
+)

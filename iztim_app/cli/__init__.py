@@ -19,6 +19,8 @@ from iztim_app.cli import (  # noqa: E402, F401
     demo,
     offices,
     outbox,
+    print_cmd,
+    reports,
     tariff_versions,
     tariffs,
     users,

@@ -40,6 +40,8 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
+    # Where customers reach the app: printed documents' verification links start here.
+    public_url: str = "http://localhost:3000"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +61,9 @@ class Settings:
             smtp_user=env.get("IZTIM_SMTP_USER", ""),
             smtp_password=env.get("IZTIM_SMTP_PASSWORD", ""),
             smtp_starttls=_flag(env.get("IZTIM_SMTP_STARTTLS", "0")),
+            public_url=(env.get("IZTIM_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip(
+                "/"
+            ),
         )
 
 

@@ -15,6 +15,7 @@ from iztim_app.core.organisation import services as offices
 from iztim_app.core.organisation.models import Office
 from iztim_app.core.users import services as users
 from iztim_app.core.users.actor import operator_actor
+from iztim_app.demo.commissions import load_demo_commissions
 from iztim_app.demo.policies import load_demo_policies
 from iztim_app.demo.quotes import load_demo_quotes
 
@@ -87,6 +88,7 @@ def load(db: Session) -> bool:
         if limit is not None:
             for line in lines:
                 users.set_limit(db, operator, user.id, line, limit, limit)
+    load_demo_commissions(db)  # agency rates in force before the demo quotes and policies
     load_demo_quotes(db)  # a year of quotes, when a tariff is in force
     load_demo_policies(db)  # then policies from them and direct ones, with what followed
     return True

@@ -6,6 +6,7 @@ import reflex as rx
 
 from iztim_app.pages.components import T, checkbox, field, messages, page_title, pager, select_field
 from iztim_app.states.admin_users import UsersState as S
+from iztim_app.states.session import SessionState
 
 LANG_OPTIONS = [["tr", "Türkçe"], ["en", "English"]]
 
@@ -20,6 +21,11 @@ def admin_tabs(active: str) -> rx.Component:
         tab("/yonetim", "admin.users", "users"),
         tab("/yonetim/ofisler", "admin.offices", "offices"),
         tab("/yonetim/denetim", "admin.audit", "audit"),
+        rx.cond(
+            SessionState.perms.contains("commission.manage"),
+            tab("/yonetim/komisyon", "nav.commission_rates", "commissions"),
+            rx.fragment(),
+        ),
         spacing="4",
         class_name="iz-tabs",
     )

@@ -24,6 +24,7 @@ MENU = (
     ("/raporlar", "nav.reports", "report.view"),
     ("/tarifeler", "nav.tariffs", "tariff.view"),
     ("/yonetim", "nav.admin", "user.manage"),
+    ("/yonetim/komisyon", "nav.commission_rates", "commission.manage"),
 )
 
 

@@ -18,6 +18,7 @@ from iztim_app.pages.components import (
     page_title,
     select_field,
 )
+from iztim_app.pages.document_actions import email_button, email_dialog, print_button
 from iztim_app.pages.line_form import line_control
 from iztim_app.pages.policy_parts import confirm_panel, fixed_select, money_table, policy_tabs
 from iztim_app.pages.worksheet import worksheet_table
@@ -140,7 +141,11 @@ def _actions(p) -> rx.Component:  # noqa: ANN001
             ),
             _cond(
                 D.can_print,
-                rx.button(T["pol.print"], on_click=D.print_pdf, variant="soft"),
+                rx.hstack(
+                    print_button(D, "policy"),
+                    email_button(D, "policy"),
+                    spacing="3",
+                ),
             ),
             spacing="3",
         ),
@@ -567,6 +572,17 @@ def _endorsement_row(e) -> rx.Component:  # noqa: ANN001
                 rx.text(e["decided"], size="1"),
             )
         ),
+        rx.table.cell(
+            _cond(
+                e["printable"] != "",
+                rx.vstack(
+                    print_button(D, "endorsement", e["seq"], e["print_label"], size="1"),
+                    email_button(D, "endorsement", e["seq"], e["email_label"], size="1"),
+                    spacing="1",
+                    align="stretch",
+                ),
+            )
+        ),
         data_testid="endorsement-" + e["seq"],
     )
 
@@ -588,6 +604,7 @@ def _endorsements_card() -> rx.Component:
                     "quote.status",
                     "quote.prepared_by",
                     "",
+                    "print.document_column",
                 ],
                 D.endorsements,
                 _endorsement_row,
@@ -724,6 +741,7 @@ def policy_detail_page() -> rx.Component:
                     width="100%",
                 ),
                 _actions(p),
+                email_dialog(D),
                 rx.card(
                     rx.heading(T["quote.worksheet"], size="3", as_="h3"),
                     worksheet_table(D.worksheet),

@@ -21,6 +21,11 @@ def policy_tabs(active: str) -> rx.Component:
             tab("/policeler/yeni", "pol.new", "new"),
             rx.fragment(),
         ),
+        rx.cond(
+            SessionState.perms.contains("policy.view"),
+            tab("/policeler/toplu-baski", "jobs.batch_link", "batch"),
+            rx.fragment(),
+        ),
         spacing="4",
         class_name="iz-tabs",
     )

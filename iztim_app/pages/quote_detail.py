@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iztim_app.pages.components import T, field, key_value, messages, page_title
+from iztim_app.pages.document_actions import email_button, email_dialog, print_button
 from iztim_app.pages.quote_parts import quote_tabs
 from iztim_app.pages.worksheet import worksheet_table
 from iztim_app.states.quote_detail import QuoteDetailState as D
@@ -166,7 +167,11 @@ def quote_detail_page() -> rx.Component:
                     ),
                     rx.cond(
                         q["can_print"] != "",
-                        rx.button(T["quote.print"], on_click=D.print_pdf, variant="soft"),
+                        rx.hstack(
+                            print_button(D, "quote"),
+                            email_button(D, "quote"),
+                            spacing="3",
+                        ),
                         rx.fragment(),
                     ),
                     rx.cond(
@@ -181,28 +186,7 @@ def quote_detail_page() -> rx.Component:
                     spacing="3",
                     align="center",
                 ),
-                rx.cond(
-                    q["can_print"] != "",
-                    rx.el.form(
-                        rx.hstack(
-                            field(
-                                "outbox.email",
-                                "email",
-                                type="email",
-                                required=True,
-                                default_value=q["customer_email"],
-                                error=D.field_errors.get("email", ""),
-                                id_prefix="send",
-                            ),
-                            rx.button(T["outbox.send"], type="submit", variant="soft"),
-                            align="end",
-                            spacing="3",
-                        ),
-                        on_submit=D.send_email,
-                        key=q["number"],
-                    ),
-                    rx.fragment(),
-                ),
+                email_dialog(D),
                 rx.cond(
                     D.can_decide,
                     rx.el.form(

@@ -23,6 +23,7 @@ from iztim_app.core.quotes import services as quotes
 from iztim_app.core.renewals import services as renewals
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
+from iztim_app.states.document_actions import DocumentActions, document_text
 from iztim_app.states.policy_views import STATUS_COLORS, status_text, view_dict
 from iztim_app.states.quote_views import worksheet_rows
 from iztim_app.states.session import AppState, Outcome, reset_keeping_form_keys
@@ -36,7 +37,7 @@ def _money_rows(taxes: dict[str, Any]) -> list[dict[str, str]]:
     return [{"code": code, "amount": format_try(amount)} for code, amount in taxes.items()]
 
 
-class PolicyDetailState(AppState):
+class PolicyDetailState(DocumentActions, AppState):
     policy: dict[str, str] = {}
     values: list[dict[str, str]] = []
     taxes: list[dict[str, str]] = []
@@ -169,6 +170,7 @@ class PolicyDetailState(AppState):
             d["can_edit"],
         )
         self.can_print = view.can_print
+        self._customer_email = view.customer_email
         self._show_plan(d["plan"])
         self.can_pay_out = d["can_pay_out"]
         self._show_renewal(d["renewal"])
@@ -310,6 +312,10 @@ class PolicyDetailState(AppState):
                 "status_text": self._text(f"endorsement.status.{e.status}"),
                 "color": ENDORSEMENT_COLORS.get(e.status, "gray"),
                 "awaiting": "1" if e.status == "awaiting_approval" else "",
+                "printable": "1" if e.status == "approved" else "",
+                "cancellation": "1" if e.kind == "cancellation" else "",
+                "print_label": self._text("print.print_label", document=self._document_text(e)),
+                "email_label": self._text("print.email_label", document=self._document_text(e)),
                 "prepared_by": e.prepared_by,
                 "decided": " · ".join(
                     x
@@ -323,6 +329,9 @@ class PolicyDetailState(AppState):
             }
             for e in rows
         ]
+
+    def _document_text(self, e: endorsements.EndorsementView) -> str:
+        return document_text("endorsement", e.label, self.lang_pref, e.kind == "cancellation")
 
     def _endorse_form(self, tariff, code: str, in_force) -> None:  # noqa: ANN001
         """The policy's own form for an endorsement, filled with the values in force."""
@@ -397,12 +406,27 @@ class PolicyDetailState(AppState):
 
     @rx.event
     def print_pdf(self):
-        found = self._act(policies.policy_document, self._number(), self.lang_pref)
-        if found.ok:
-            printed = found.value
-            return rx.download(
-                data=printed.content, filename=printed.filename, mime_type="application/pdf"
-            )
+        return self._print("policy")
+
+    def _document_ref(self, kind: str, seq: str) -> str | None:
+        number = self._number()
+        if not number:
+            return None
+        if kind == "policy":
+            return number
+        if kind == "endorsement" and seq.isdigit():
+            return f"{seq}/{number}"
+        return None
+
+    def _main_kind(self) -> str:
+        return "policy"
+
+    def _cancellation(self, seq: str) -> bool:
+        return any(e["seq"] == seq and e["cancellation"] for e in self.endorsements)
+
+    def _on_screen(self, email: dict[str, str]) -> bool:
+        number = email.get("label", "").rpartition("/")[2]
+        return email.get("kind") != "quote" and self._number() == number
 
     @rx.event
     def edit_draft(self):

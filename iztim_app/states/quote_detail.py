@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import time
-from functools import partial
-
 import reflex as rx
 
 from iztim_app.core.lines import known_lines
-from iztim_app.core.outbox import services as outbox
-from iztim_app.core.outbox.sender import sender
 from iztim_app.core.quotes import rules
 from iztim_app.core.quotes import services as quotes
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.labels import LineLabels
+from iztim_app.states.document_actions import DocumentActions, deliver_and_wait
 from iztim_app.states.quote_views import taxes_rows, view_dict, worksheet_rows
-from iztim_app.states.session import AppState, Outcome, run_as
+from iztim_app.states.session import AppState, Outcome
+
+__all__ = ["QuoteDetailState", "deliver_and_wait"]
 
 
-def deliver_and_wait(token: str, lang: str, message_id: int, wait_seconds: int = 20) -> Outcome:
-    """Sends one queued e-mail as the user; if another sender has it just now, waits a little
-    for that one's result. Plain code for a worker thread: no state, no event loop."""
-    delivered = run_as(token, lang, outbox.deliver, message_id, lang)
-    for _ in range(wait_seconds):
-        if not delivered.ok or delivered.value != "sending":
-            break
-        time.sleep(1)
-        delivered = run_as(token, lang, outbox.status_of, message_id)
-    return delivered
-
-
-class QuoteDetailState(AppState):
+class QuoteDetailState(DocumentActions, AppState):
     quote: dict[str, str] = {}
     values: list[dict[str, str]] = []
     taxes: list[dict[str, str]] = []
@@ -38,7 +24,6 @@ class QuoteDetailState(AppState):
     can_decide: bool = False
     # approved, unexpired, not yet a policy, and the user issues policies
     can_convert: bool = False
-    _email: dict[str, str] = {}  # the e-mail just queued, for the follow-up that sends it
 
     def _show(self, number: str) -> Outcome:
         """Shows quote `number` as it is now (or nothing) and returns how reading it went."""
@@ -80,6 +65,7 @@ class QuoteDetailState(AppState):
         self.worksheet = worksheet_rows(view.worksheet, lang, labels)
         self.can_decide = can_decide
         self.can_convert = can_convert
+        self._customer_email = view.customer_email
         return found
 
     @rx.event
@@ -121,60 +107,17 @@ class QuoteDetailState(AppState):
 
     @rx.event
     def print_pdf(self):
-        found = self._act(quotes.quote_document, self.quote.get("number", ""), self.lang_pref)
-        if found.ok:
-            printed = found.value
-            return rx.download(
-                data=printed.content, filename=printed.filename, mime_type="application/pdf"
-            )
+        return self._print("quote")
 
-    @rx.event
-    def send_email(self, form: dict):
-        """Records the e-mail and returns at once; sending is the background follow-up's."""
+    def _document_ref(self, kind: str, seq: str) -> str | None:
         number = self.quote.get("number", "")
-        email = str(form.get("email", ""))[:200]
-        queued = self._act(outbox.queue_quote, number, email, self.lang_pref, done=self._email_text)
-        if queued.ok and outbox.mail_server_configured():
-            self._email = {
-                "id": str(queued.value.message_id),
-                "number": str(queued.value.number),
-                "email": queued.value.recipient,
-            }
-            return QuoteDetailState.deliver_email
+        return number if kind == "quote" and number else None
 
-    def _email_text(self, sent: outbox.SendResult) -> str:
-        status = (
-            "sending"
-            if sent.status == "queued" and outbox.mail_server_configured()
-            else sent.status
-        )
-        return self._text(f"outbox.{status}", number=sent.number, email=sent.recipient)
+    def _main_kind(self) -> str:
+        return "quote"
 
-    @rx.event(background=True)
-    async def deliver_email(self):
-        """Sends the e-mail just queued, outside the state lock and any write transaction (a
-        slow mail server holds up no one), then shows how it went: sent or failed."""
-        async with self:
-            email, self._email = dict(self._email), {}
-            token, lang = self._token(), self.lang_pref
-        if not email.get("id"):
-            return
-        delivered = await rx.run_in_thread(partial(deliver_and_wait, token, lang, int(email["id"])))
-        async with self:
-            if self.quote.get("number") == email["number"]:  # still on that quote's screen
-                self._show_delivery(delivered, email)
-        sender.wake()  # and whatever else waits in the outbox
-
-    def _show_delivery(self, delivered: Outcome, email: dict[str, str]) -> None:
-        """Sent: a message; failed: an error; refused (e.g. signed out): as any refusal."""
-        if not delivered.ok:
-            self._report(delivered)
-            return
-        text = self._text(f"outbox.{delivered.value}", number=email["number"], email=email["email"])
-        if delivered.value == "failed":
-            self._report(Outcome(False, error=text))
-        else:
-            self._report(delivered, done=lambda _: text)
+    def _on_screen(self, email: dict[str, str]) -> bool:
+        return email.get("kind") == "quote" and self.quote.get("number") == email.get("label")
 
     @rx.event
     def revise(self):

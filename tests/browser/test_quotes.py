@@ -73,7 +73,8 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     expect(agent.get_by_role("status")).to_contain_text(
         "genel müdürlük onay yetkilisinin onaylaması gerekir"
     )
-    expect(agent.get_by_role("button", name="Yazdır (PDF)")).to_have_count(0)
+    expect(agent.get_by_role("button", name="Yazdır")).to_have_count(0)
+    expect(agent.get_by_role("button", name="E-posta gönder")).to_have_count(0)
     expect(agent.get_by_role("button", name="Onayla")).to_have_count(0)
     shot(agent, "3-awaiting")
 
@@ -121,12 +122,17 @@ def test_quote_over_limit_is_approved_from_the_queue_then_revised(app, new_page,
     shot(agent, "6-list")
     agent.get_by_test_id(f"quote-row-{number}").get_by_role("link", name=number).click()
     with agent.expect_download() as info:
-        agent.get_by_role("button", name="Yazdır (PDF)").click()
+        agent.get_by_role("button", name="Yazdır", exact=True).click()
     assert info.value.suggested_filename == f"teklif-{number}.pdf"
     assert open(info.value.path(), "rb").read(5) == b"%PDF-"
     # No mail server in the test app: the e-mail waits in the outbox, and the user is told so.
-    agent.get_by_label("E-posta adresi").fill("mehmet@example.com")
     agent.get_by_role("button", name="E-posta gönder").click()
+    dialog = agent.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"Teklif {number}")
+    dialog.get_by_label("E-posta adresi").fill("mehmet@example.com")
+    shot(agent, "6b-email-dialog")
+    dialog.get_by_role("button", name="Gönder", exact=True).click()
+    expect(dialog).to_have_count(0)
     expect(agent.get_by_role("status")).to_have_text(
         f"Teklif {number} gönderim kuyruğuna alındı; e-posta sunucusu tanımlanınca gönderilecek."
     )

@@ -435,15 +435,6 @@ CASES: tuple[Case, ...] = (
         Outsider(B1, lambda w, r: eq(r, [])),
     ),
     Case(
-        "quotes.quote_document",
-        lambda w, a: quotes.quote_document(w.db, a, w.ids.approved),
-        A1,
-        VIEW,
-        None,
-        _pdf_check,
-        not_found(),
-    ),
-    Case(
         "quotes.approval_queue",
         lambda w, a: quotes.approval_queue(w.db, a),
         APPROVER,
@@ -569,16 +560,6 @@ CASES: tuple[Case, ...] = (
         not_found(),
     ),
     Case(
-        "outbox.deliver",
-        lambda w, a: outbox.deliver(w.db, a, w.ids.message_id),
-        A1,
-        frozenset({"quote.view"}),
-        None,
-        lambda w, r: eq(r, "queued"),  # no mail server: it waits
-        not_found(),
-        touches_rows=True,
-    ),
-    Case(
         "outbox.status_of",
         lambda w, a: outbox.status_of(w.db, a, w.ids.message_id),
         A1,
@@ -586,16 +567,6 @@ CASES: tuple[Case, ...] = (
         None,
         lambda w, r: eq(r, "queued"),
         not_found(),
-    ),
-    Case(
-        "outbox.send_pending",
-        lambda w, a: outbox.send_pending(w.db, a),
-        APPROVER,
-        frozenset({"quote.view"}),
-        None,
-        lambda w, r: eq((r.sent, r.failed, r.dropped), (0, 0, 0)),  # no mail server: all wait
-        Outsider(B1, lambda w, r: eq((r.sent, r.failed, r.dropped), (0, 0, 0))),
-        touches_rows=True,
     ),
     # -------------------------------------------------------------- installments
     Case(
@@ -812,17 +783,6 @@ CASES: tuple[Case, ...] = (
         lambda w, r: eq(
             (r.number, r.status, r.customer_name, r.gross_premium),
             (w.ids.policy_approved, "approved", "Ayşe Şahin", Decimal("493.35")),
-        ),
-        not_found(),
-    ),
-    Case(
-        "policies.policy_document",
-        lambda w, a: policies.policy_document(w.db, a, w.ids.policy_approved, "tr"),
-        A1,
-        POLICY_READ,
-        "policy.print",
-        lambda w, r: eq(
-            (r.filename, r.content[:5]), (f"police-{w.ids.policy_approved}.pdf", b"%PDF-")
         ),
         not_found(),
     ),

@@ -17,6 +17,7 @@ from reflex.state import State
 from sqlmodel import Session
 
 from iztim_app.core import clock
+from iztim_app.core.documents import services as documents
 from iztim_app.core.errors import Conflict, ValidationFailed
 from iztim_app.core.installments import services as installments
 from iztim_app.core.money import format_try
@@ -63,12 +64,12 @@ def test_an_approved_policy_prints_with_labels_taxes_and_its_installment_plan(
     plan = installments.plan_of(db, a1, approved)
     assert [i.amount for i in plan.installments] == [D("219.28"), D("219.26"), D("219.26")]
     # when acente.a1 prints it in Turkish and in English
-    printed = policies.policy_document(db, a1, approved, "tr")
+    printed = documents.print_document(db, a1, "policy", approved, "tr")
     tr = _text(printed.content)
-    en = _text(policies.policy_document(db, a1, approved, "en").content)
+    en = _text(documents.print_document(db, a1, "policy", approved, "en").content)
     # then it is the PDF of that policy, in Turkish letters, naming fields and choices
     assert (printed.filename, printed.content[:5]) == (f"police-{approved}.pdf", b"%PDF-")
-    assert "İztim Sigorta A.Ş." in tr and f"POLİÇE {approved}" in tr
+    assert "İztim Sigorta A.Ş." in tr and "POLİÇE" in tr and f"No: {approved}" in tr
     assert "Ayşe Şahin" in tr and "Konut Sigortası" in tr
     assert "Yapı tarzı" in tr and "Betonarme" in tr and "Deprem ek teminatı" in tr
     assert "Construction class" in en and "Reinforced concrete" in en
@@ -78,12 +79,12 @@ def test_an_approved_policy_prints_with_labels_taxes_and_its_installment_plan(
     for amount in ("400.000,00 ₺", "572,00 ₺", "28,60 ₺", "57,20 ₺", "657,80 ₺"):
         assert amount in tr
     assert "Banka ve Sigorta Muameleleri Vergisi (BSMV)" in tr
-    assert "Taksit planı" in tr and "Installment plan" in en
+    assert "TAKSİT PLANI" in tr and "INSTALLMENT PLAN" in en
     for i in plan.installments:
         assert format_try(i.amount) in tr and clock.format_date(i.due_date) in tr
     # and who approved it; each print is in the audit trail
     approved_at = policies.get_policy(db, a1, approved).approved_at
-    assert f"Onaylayan {A1} · {clock.format_date(approved_at)}\n" in tr
+    assert f"Onaylayan {A1}" in tr and f"Onay zamanı {clock.format_date(approved_at)}" in tr
     assert [
         (a["action"], a["after"]["lang"]) for a in policy_audit(quotes_url, "policy.print")
     ] == [
@@ -98,9 +99,9 @@ def test_an_awaiting_policy_is_not_printed_and_nothing_is_recorded(
     awaiting = issue(db, A1, policy_form("konut", customers.a1_person, "900000")).policy.number
     before = snapshot(quotes_url)
     with pytest.raises(Conflict) as info:
-        policies.policy_document(db, actor_of(db, A1), awaiting, "tr")
-    assert (info.value.code, info.value.params["status"]) == (
-        "policy.not_printable",
+        documents.print_document(db, actor_of(db, A1), "policy", awaiting, "tr")
+    assert (info.value.code, info.value.params["raw_status"]) == (
+        "document.not_printable",
         "awaiting_approval",
     )
     assert snapshot(quotes_url) == before
@@ -116,7 +117,10 @@ def test_the_policy_page_offers_printing_only_where_the_policy_prints(
     d.load()
     assert (d.policy["status"], d.can_print) == ("awaiting_approval", False)
     d.print_pdf()  # forged from the browser
-    assert d.error == "Yalnız onaylı ya da feshedilmiş poliçeler yazdırılabilir."
+    assert d.error == (
+        f"Poliçe {awaiting} yazdırılamaz ve e-postayla gönderilemez: durumu “Onay bekliyor”. "
+        "Yalnız onaylı belgeler (teklifte süresi dolmamış, poliçede güncel sürüm) yazdırılır."
+    )
     visit(root, "/policeler/detay", no=str(approved))
     d.load()
     assert (d.policy["status"], d.can_print) == ("approved", True)

@@ -110,7 +110,7 @@ def test_an_approved_quote_is_queued_at_once_then_mailed_with_its_pdf(
     assert smtp.messages == []
     assert _outbox(db) == [("musteri@example.com", "queued", quote.number, "gm.onay", 0)]
     audit = db.exec(select(AuditEvent).where(AuditEvent.action == "quote.email")).one()
-    assert audit.after == {"recipient": "musteri@example.com", "status": "queued"}
+    assert audit.after == {"recipient": "musteri@example.com", "status": "queued", "lang": "tr"}
 
     # then the follow-up sends it
     status = outbox.deliver(db, who(db, "gm.onay"), queued.message_id, today=TODAY)
@@ -165,10 +165,12 @@ def test_awaiting_quotes_bad_addresses_and_other_agencies_quotes_queue_nothing(
     assert awaiting.status == "awaiting_approval"
     with pytest.raises(Conflict) as refused:
         _queue(db, "acente.a1", awaiting.number, "a@example.com")
-    assert refused.value.code == "quote.not_printable"
+    assert refused.value.code == "document.not_printable"
     db.rollback()
+    ours = save(db, "acente.a1", form("konut", customers.a1_person, "400000"))
+    assert ours.status == "approved"
     with pytest.raises(ValidationFailed) as bad:
-        _queue(db, "acente.a1", awaiting.number, "not-an-address")
+        _queue(db, "acente.a1", ours.number, "not-an-address")
     assert (bad.value.code, bad.value.field) == ("outbox.email_invalid", "email")
     db.rollback()
     theirs = save(db, "acente.b1", form("konut", customers.b1_person, "400000"))
@@ -284,7 +286,7 @@ def test_a_quote_that_expired_while_waiting_is_not_sent(db: Session, customers: 
     message = db.exec(select(OutboxMessage)).one()
     assert (message.status, message.last_error, message.attempts) == (
         "failed",
-        "quote.not_printable",
+        "document.not_printable",
         outbox.MAX_ATTEMPTS,
     )
 

@@ -7,6 +7,7 @@ import io
 from pypdf import PdfReader
 from sqlmodel import Session
 
+from iztim_app.core.documents import services as documents
 from iztim_app.core.quotes import services as quotes
 from tests.quotes.fixtures_customers import Customers
 from tests.quotes.fixtures_db import TODAY
@@ -26,8 +27,9 @@ def test_the_printed_worksheet_names_fields_and_choices_by_their_labels(
     view = quotes.approve(db, who(db, "gm.onay"), view.number, today=TODAY)
     assert view.status == "approved"
     # when it is printed in Turkish and in English
-    tr = _text(quotes.quote_document(db, who(db, "acente.a1"), view.number, "tr", TODAY).content)
-    en = _text(quotes.quote_document(db, who(db, "acente.a1"), view.number, "en", TODAY).content)
+    a1 = who(db, "acente.a1")
+    tr = _text(documents.print_document(db, a1, "quote", view.number, "tr", TODAY).content)
+    en = _text(documents.print_document(db, a1, "quote", view.number, "en", TODAY).content)
     # then the worksheet uses the fields.csv labels, never the codes
     assert "İl grubu" in tr and "Province group" in en
     for code in ("province_group", "vehicle_type", "driver_age"):

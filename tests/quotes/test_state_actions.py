@@ -140,9 +140,7 @@ def test_e_mailing_a_quote_returns_at_once_and_the_follow_up_shows_it_sent(
     assert time.monotonic() - began < 1.0
     # then the handler has only queued it and asks for the background follow-up
     assert follow_up is QuoteDetailState.deliver_email or "deliver_email" in str(follow_up)
-    assert detail.message == i18n.translate(
-        "outbox.sending", "tr", number=number, email="ayse@example.com"
-    )
+    assert detail.message == f"Teklif {number}, ayse@example.com adresine gönderiliyor…"
     with session_scope(quotes_url) as db:
         (message,) = db.exec(select(OutboxMessage)).all()
         assert (message.status, message.created_by) == ("queued", "acente.a1")
@@ -153,16 +151,15 @@ def test_e_mailing_a_quote_returns_at_once_and_the_follow_up_shows_it_sent(
     assert (delivered.ok, delivered.value) == (True, "sent")
     assert len(slow_smtp.messages) == 1
     # … and the screen then says so
-    detail._show_delivery(delivered, {"number": number, "email": "ayse@example.com"})
-    assert detail.message == i18n.translate(
-        "outbox.sent", "tr", number=number, email="ayse@example.com"
-    )
+    shown = {"document": f"Teklif {number}", "email": "ayse@example.com"}
+    detail._show_delivery(delivered, shown)
+    assert detail.message == f"Teklif {number}, ayse@example.com adresine gönderildi."
     assert detail.error == ""
 
     # a failed delivery is shown as an error, and says it will be tried again
-    detail._show_delivery(Outcome(True, "failed"), {"number": number, "email": "x@example.com"})
+    detail._show_delivery(Outcome(True, "failed"), {**shown, "email": "x@example.com"})
     assert detail.message == ""
-    assert detail.error == i18n.translate("outbox.failed", "tr", number=number)
+    assert detail.error == i18n.translate("outbox.failed", "tr", document=f"Teklif {number}")
 
 
 def test_without_a_mail_server_the_e_mail_is_queued_and_no_follow_up_runs(
@@ -174,9 +171,7 @@ def test_without_a_mail_server_the_e_mail_is_queued_and_no_follow_up_runs(
     visit(root, "/teklifler/detay", no=number)
     detail.load()
     assert detail.send_email({"email": "ayse@example.com"}) is None
-    assert detail.message == i18n.translate(
-        "outbox.queued", "tr", number=number, email="ayse@example.com"
-    )
+    assert detail.message == i18n.translate("outbox.queued", "tr", document=f"Teklif {number}")
     with session_scope(quotes_url) as db:
         assert [m.status for m in db.exec(select(OutboxMessage)).all()] == ["queued"]
 

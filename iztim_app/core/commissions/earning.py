@@ -1,13 +1,112 @@
-"""Commission earned by one posting (placeholder: filled by the commissions work)."""
+"""Commission earned by one production posting, recorded in the approving transaction.
+
+The rule (DESIGN §1): the rate in force for (agency, line) on the day the POLICY was first
+approved applies to the policy and to every endorsement and cancellation of it, so a refund
+takes commission back at the rate it was earned. That rate is kept on the policy's first
+entry (its anchor): later documents read it there with one indexed lookup instead of looking
+the rate table up again. A policy that earned nothing when first approved (no agency, no
+rate) earns nothing on its later documents either. A reversal (un-approval) takes back
+exactly what that version's documents earned; the re-approved version earns again at the
+anchor's rate.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from iztim_app.core.money import ZERO
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from iztim_app.core import clock
+from iztim_app.core.commissions.models import CommissionEntry, CommissionRate
+from iztim_app.core.db import money_sum
+from iztim_app.core.money import EXACT, ZERO, round2
+from iztim_app.core.reports.posting import Posting
+
+AGENCY = "agency"
+REVERSAL = "reversal"
+POLICY = "policy"
+HUNDRED = Decimal(100)
 
 
-def earn(db: Any, posting: Any) -> Decimal:
-    """Records the agency's commission on the posting and returns it (signed like its net)."""
-    return ZERO
+def commission_of(net: Decimal, rate: Decimal) -> Decimal:
+    """round2(net × rate / 100), signed like net (ROUND_HALF_UP rounds half away from 0)."""
+    return round2(EXACT.divide(EXACT.multiply(net, rate), HUNDRED))
+
+
+def rate_in_force(db: Session, office_id: int, line_code: str, day: date) -> CommissionRate | None:
+    """The agency's rate for the line on `day` (the latest row starting on or before it)."""
+    return db.execute(
+        sa.select(CommissionRate)
+        .where(
+            CommissionRate.office_id == office_id,
+            CommissionRate.line_code == line_code,
+            CommissionRate.valid_from <= day,
+        )
+        .order_by(CommissionRate.valid_from.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _anchor(db: Session, policy_number: int) -> tuple[Decimal, date] | None:
+    """The rate (and its start) of the policy's first entry, if it earned any."""
+    row = db.execute(
+        sa.select(CommissionEntry.rate, CommissionEntry.rate_valid_from)
+        .where(CommissionEntry.policy_number == policy_number)
+        .order_by(CommissionEntry.id)
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def _earned_by_version(db: Session, policy_number: int, version: int) -> Decimal:
+    """What the version's documents earned and was not yet taken back."""
+    return db.execute(
+        sa.select(money_sum(CommissionEntry.amount)).where(
+            CommissionEntry.policy_number == policy_number,
+            CommissionEntry.policy_version == version,
+        )
+    ).scalar_one()
+
+
+def earn(db: Session, posting: Posting) -> Decimal:
+    """Records the agency's commission on the posting and returns it (signed like its net);
+    no agency, or no rate when the policy was first approved: nothing recorded, 0 returned."""
+    if posting.channel != AGENCY:
+        return ZERO
+    anchor = _anchor(db, posting.policy_number)
+    if anchor is None:
+        # Only the policy's first approval (version 1: later versions come from
+        # un-approval) looks the rate table up; every later document follows it.
+        if posting.document != POLICY or posting.policy_version != 1:
+            return ZERO
+        found = rate_in_force(db, posting.office_id, posting.line_code, posting.day)
+        if found is None:
+            return ZERO
+        rate, valid_from = found.rate, found.valid_from
+    else:
+        rate, valid_from = anchor
+    if posting.document == REVERSAL:
+        amount = -_earned_by_version(db, posting.policy_number, posting.policy_version)
+    else:
+        amount = commission_of(posting.net_premium, rate)
+    db.add(
+        CommissionEntry(
+            day=posting.day,
+            office_id=posting.office_id,
+            office_path=posting.office_path,
+            prepared_by_id=posting.prepared_by_id,
+            policy_number=posting.policy_number,
+            policy_version=posting.policy_version,
+            endorsement_seq=posting.endorsement_seq,
+            document=posting.document,
+            line_code=posting.line_code,
+            base_net=posting.net_premium,
+            rate=rate,
+            amount=amount,
+            rate_valid_from=valid_from,
+            created_at=clock.utcnow(),
+        )
+    )
+    return amount

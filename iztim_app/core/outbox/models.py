@@ -25,8 +25,9 @@ class OutboxMessage(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     recipient: str = Field(max_length=200)
     subject: str = Field(max_length=200)
-    document_type: str = Field(max_length=32)
-    document_number: int = Field(index=True)
+    document_type: str = Field(max_length=32)  # quote | policy | endorsement
+    document_number: int = Field(index=True)  # quote or policy number
+    document_seq: int | None = Field(default=None)  # an endorsement's seq (seq/POLICYNO)
     status: str = Field(max_length=16, index=True)
     attempts: int = Field(default=0)
     last_error: str = Field(default="", max_length=400)

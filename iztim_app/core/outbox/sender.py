@@ -1,9 +1,10 @@
 """The app's own outbox sender: one daemon thread per process that sends what waits.
 
-It runs only when a mail server is configured. The screen wakes it after e-mailing (so what
-waited before the server was there, or failed earlier, goes out too) and it wakes by itself
-every few minutes to try failed e-mails again. It works in its own thread with its own
-database sessions, never in an event handler; `iztim outbox send` does the same from cron.
+It sends every kind of document (quotes, policies, endorsements), and runs only when a mail
+server is configured. The screen wakes it after e-mailing (so what waited before the server
+was there, or failed earlier, goes out too) and it wakes by itself every few minutes to try
+failed e-mails again. It works in its own thread with its own database sessions, never in an
+event handler; `iztim outbox send` does the same from cron.
 """
 
 from __future__ import annotations

@@ -1,34 +1,35 @@
-"""E-mailing approved documents as PDF, through the outbox.
+"""E-mailing approved documents as PDF, through the outbox: quotes, policies, endorsements.
 
 Recording and sending are two steps, so that nothing slow runs in an event handler or while
 a write transaction is open (on SQLite that would hold the one write lock and freeze every
-other user): `queue_quote` records the e-mail in one short transaction and returns at once.
-A sender then sends it — the screen's background follow-up (`deliver`), the app's background
-sender or `iztim outbox send` (`send_pending`) — in three steps: claim the message (short
-transaction), make the PDF and talk to the mail server with no transaction open, record the
-result (short transaction). The claim lets several senders (workers, cron) run at once
-without sending anything twice.
+other user): `documents.services.queue_email` records the e-mail in one short transaction
+and returns at once. A sender then sends it — the screen's background follow-up (`deliver`),
+the app's background sender or `iztim outbox send` (`send_pending`) — in three steps: claim
+the message (short transaction), make the PDF and talk to the mail server with no
+transaction open, record the result (short transaction). The claim lets several senders
+(workers, cron) run at once without sending anything twice.
 
-The PDF is made again from the immutable quote when sent, so no attachment is stored twice,
-and a quote that expired while its e-mail waited is not sent.
+The PDF is made again when sent, by the printing rules (`documents.services`), so no
+attachment is stored twice, and a document no longer printable (a quote that expired, a
+policy un-approved while its e-mail waited) is not sent.
 """
 
 from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from iztim_app.core import clock
-from iztim_app.core.audit import services as audit_log
-from iztim_app.core.email_address import is_email
-from iztim_app.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from iztim_app.core.documents import services as documents
+from iztim_app.core.errors import DomainError, NotFound
 from iztim_app.core.outbox.models import OutboxMessage, OutboxStatus
-from iztim_app.core.quotes import services as quotes
+from iztim_app.core.policies import lookup
+from iztim_app.core.policies.models import Policy
 from iztim_app.core.quotes.models import Quote
 from iztim_app.core.settings import settings
 from iztim_app.core.users.actor import Actor
@@ -46,55 +47,61 @@ _WAITING = (OutboxStatus.QUEUED.value, OutboxStatus.FAILED.value)
 class SendResult:
     status: str
     recipient: str
-    number: int
+    number: int  # the quote or policy number (an endorsement's policy)
     message_id: int
+    kind: str = "quote"
+    label: str = ""  # as printed: "12345" or "2/12345"
 
 
 def mail_server_configured() -> bool:
     return bool(settings.smtp_host)
 
 
-def queue_quote(  # noqa: ANN001
-    db: Session, actor: Actor, number, recipient: str, lang: str = "tr", today: date | None = None
-) -> SendResult:
-    """Only what may be printed may be e-mailed: approved, unexpired, within the actor's scope.
-    Records the e-mail (committed before this returns); sends nothing itself."""
-    recipient = (recipient or "").strip()
-    if not is_email(recipient):
-        raise ValidationFailed("outbox.email_invalid", field="email")
-    view = quotes.get_quote(db, actor, number, today=today)
-    if not view.can_print:
-        raise Conflict("quote.not_printable")
+def record_message(
+    db: Session,
+    created_by: str,
+    kind: str,
+    number: int,
+    seq: int | None,
+    recipient: str,
+    subject: str,
+    now: datetime,
+) -> OutboxMessage:
+    """Adds one queued e-mail to the caller's transaction (documents.queue_email checks,
+    audits and commits)."""
     message = OutboxMessage(
-        created_at=clock.utcnow(),
-        created_by=actor.code,
+        created_at=now,
+        created_by=created_by,
         recipient=recipient,
-        subject=translate("outbox.quote_subject", lang, number=view.number),
-        document_type="quote",
-        document_number=view.number,
+        subject=subject[:200],
+        document_type=kind,
+        document_number=number,
+        document_seq=seq,
         status=OutboxStatus.QUEUED.value,
     )
     db.add(message)
     db.flush()
-    audit_log.record(
-        db,
-        actor,
-        "quote.email",
-        "quote",
-        view.number,
-        None,
-        {"recipient": recipient, "status": message.status},
-    )
-    db.commit()
-    return SendResult(message.status, recipient, view.number, message.id)
+    return message
+
+
+def queue_quote(  # noqa: ANN001
+    db: Session, actor: Actor, number, recipient: str, lang: str = "tr", today: date | None = None
+) -> SendResult:
+    """A quote's e-mail: `documents.services.queue_email` for kind "quote"."""
+    return documents.queue_email(db, actor, "quote", number, recipient, lang, today=today)
+
+
+def _require_sender(actor: Actor) -> None:
+    """Sending e-mails of documents needs the right to read some: quotes or policies."""
+    actor.require_any("quote.view", "policy.view")
 
 
 def deliver(
     db: Session, actor: Actor, message_id: int, lang: str = "tr", today: date | None = None
 ) -> str:
     """Sends one e-mail the actor queued (the screen's follow-up); returns its status after.
-    The PDF is made with the actor's own rights, so scope is checked again."""
-    actor.require("quote.view")
+    The PDF is made with the actor's own rights, so permission and scope are checked again."""
+    _require_sender(actor)
     message = db.get(OutboxMessage, message_id)
     if message is None or message.created_by != actor.code:
         raise NotFound("error.not_found")
@@ -124,21 +131,10 @@ def send_pending(
     """Sends what waits in the outbox (no server then, or the server was down), oldest first.
     Without a mail server configured everything stays queued, except what may no longer be
     sent."""
-    actor.require("quote.view")
+    _require_sender(actor)
     now = clock.utcnow()
-    # Only e-mails of quotes within the actor's scope: others' are not this actor's to send
-    # (nor to drop); the operator (`iztim outbox send`, the app's sender) sees them all.
-    in_scope = select(Quote.number).where(
-        actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path)
-    )
     waiting = db.exec(
-        select(OutboxMessage.id)
-        .where(
-            _claimable(now),
-            OutboxMessage.document_type == "quote",
-            OutboxMessage.document_number.in_(in_scope),
-        )
-        .order_by(OutboxMessage.id)
+        select(OutboxMessage.id).where(_claimable(now), _in_scope(actor)).order_by(OutboxMessage.id)
     ).all()
     db.rollback()
     sent = failed = dropped = 0
@@ -151,6 +147,37 @@ def send_pending(
         elif status == OutboxStatus.FAILED.value:
             failed += 1
     return RetryResult(sent, failed, dropped)
+
+
+def _in_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """E-mails of documents the actor may read and see: others' are not this actor's to send
+    (nor to drop); the operator (`iztim outbox send`, the app's sender) sees them all."""
+    kinds = []
+    if actor.can("quote.view") or actor.can("quote.create"):
+        quotes = select(Quote.number).where(
+            actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path)
+        )
+        kinds.append(
+            sa.and_(
+                OutboxMessage.document_type == "quote",
+                OutboxMessage.document_number.in_(quotes),
+            )
+        )
+    if actor.can("policy.view") or actor.can("policy.issue"):
+        policies = select(Policy.number).where(lookup.visible(actor))
+        kinds.append(
+            sa.and_(
+                OutboxMessage.document_type.in_(("policy", "endorsement")),
+                OutboxMessage.document_number.in_(policies),
+            )
+        )
+    return sa.or_(*kinds) if kinds else sa.false()
+
+
+def _ref(message: OutboxMessage) -> str:
+    if message.document_type == "endorsement":
+        return f"{message.document_seq}/{message.document_number}"
+    return str(message.document_number)
 
 
 # ------------------------------------------------------------------ one message, three steps
@@ -190,7 +217,9 @@ def _send_one(db: Session, actor: Actor, message_id: int, lang: str, today: date
         return status
     # 2. Make the PDF (a read) and close the transaction before talking to the mail server.
     try:
-        printed = quotes.quote_document(db, actor, message.document_number, lang, today=today)
+        printed = documents.prepare_document(
+            db, actor, message.document_type, _ref(message), lang, today=today
+        )
     except DomainError as exc:
         db.rollback()
         _finish(db, message_id, OutboxStatus.FAILED, error=exc.code, attempts=MAX_ATTEMPTS)
@@ -236,9 +265,10 @@ def _finish(
     db.commit()
 
 
-def _mail(message: OutboxMessage, printed: quotes.PrintedQuote, lang: str) -> EmailMessage:
-    quote = printed.quote
-    body = translate("outbox.quote_body", lang, number=quote.number, customer=quote.customer_name)
+def _mail(message: OutboxMessage, printed: documents.PrintedDocument, lang: str) -> EmailMessage:
+    body = translate(
+        f"outbox.{printed.kind}_body", lang, number=printed.label, customer=printed.customer_name
+    )
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = message.recipient

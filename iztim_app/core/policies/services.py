@@ -21,8 +21,6 @@ from iztim_app.core import clock, dates
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import person_record_ids, search_condition
-from iztim_app.core.documents.blocks import tax_names
-from iztim_app.core.documents.policy_pdf import render_policy
 from iztim_app.core.endorsements.models import Endorsement, EndorsementStatus
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.installments import rules as installment_rules
@@ -33,11 +31,9 @@ from iztim_app.core.policies import access_codes, in_force, lookup, rules
 from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
 from iztim_app.core.quotes import pricing
 from iztim_app.core.quotes import rules as quote_rules
-from iztim_app.core.quotes import services as quote_services
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.reports import production
 from iztim_app.core.tariffs import versions
-from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.users.actor import Actor, limits_cover
 
 POLICY_SEQUENCE = "policy"
@@ -879,48 +875,6 @@ def get_policy(db: Session, actor: Actor, number: Any, version: Any = None) -> P
     """The current version of a policy, or the version asked for (history)."""
     _require_reader(actor)
     return _view(db, _find(db, actor, number, version))
-
-
-@dataclass(frozen=True)
-class PrintedPolicy:
-    filename: str
-    content: bytes
-    policy: PolicyView
-
-
-def policy_document(db: Session, actor: Actor, number: Any, lang: str = "tr") -> PrintedPolicy:
-    """The PDF of an approved (or cancelled) policy's current version; a draft, an awaiting
-    or a rejected policy never prints. Printing is audited (`policy.print`)."""
-    view = get_policy(db, actor, number)
-    if not view.can_print:
-        raise Conflict("policy.not_printable", number=view.number, status=view.status)
-    tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
-    line = tariff.lines.get(view.line_code)
-    name = line.line.name(lang) if line else view.line_code
-    content = render_policy(
-        view,
-        installment_services.plan_of(db, actor, view.number),
-        name,
-        quote_services.field_rows(db, view, lang),
-        lang,
-        LineLabels.of(tariff, view.line_code, lang),
-        tax_names(line, lang),
-    )
-    try:
-        audit_log.record(
-            db,
-            actor,
-            "policy.print",
-            "policy",
-            view.number,
-            None,
-            {"version": view.version, "status": view.status, "lang": lang},
-        )
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
-    return PrintedPolicy(f"police-{view.number}.pdf", content, view)
 
 
 def history(db: Session, actor: Actor, number: Any) -> list[VersionRow]:

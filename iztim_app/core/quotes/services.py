@@ -19,15 +19,12 @@ from iztim_app.core.audit import services as audit_log
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import person_record_ids, search_condition
 from iztim_app.core.db import money_sum
-from iztim_app.core.documents.blocks import tax_names
-from iztim_app.core.documents.quote_pdf import render_quote
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.quotes import pricing, rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
-from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.core.tariffs.rating import PriceResult
 from iztim_app.core.users.actor import Actor, limits_cover
 from iztim_app.i18n import translate
@@ -598,29 +595,6 @@ def field_rows(db: Session, view: QuoteView, lang: str) -> list[tuple[str, str]]
                 pass
         rows.append((f.label(lang), raw))
     return rows
-
-
-@dataclass(frozen=True)
-class PrintedQuote:
-    filename: str
-    content: bytes
-    quote: QuoteView
-
-
-def quote_document(  # noqa: ANN001
-    db: Session, actor: Actor, number, lang: str = "tr", today: date | None = None
-) -> PrintedQuote:
-    """The PDF of an approved, unexpired quote; awaiting or expired quotes are never printed."""
-    view = get_quote(db, actor, number, today=today)
-    if not view.can_print:
-        raise Conflict("quote.not_printable")
-    tariff = versions.tariff_set_of(db.get(versions.TariffVersion, view.tariff_version_id))
-    line = tariff.lines.get(view.line_code)
-    name = line.line.name(lang) if line else view.line_code
-    labels = LineLabels.of(tariff, view.line_code, lang)
-    taxes = tax_names(line, lang)
-    content = render_quote(view, name, field_rows(db, view, lang), lang, labels, taxes)
-    return PrintedQuote(f"teklif-{view.number}.pdf", content, view)
 
 
 # ------------------------------------------------------------------ dashboard

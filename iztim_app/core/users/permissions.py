@@ -36,6 +36,7 @@ PERMISSIONS: tuple[PermissionDef, ...] = (
     PermissionDef("report.define", "do"),
     PermissionDef("tariff.manage", "do"),
     PermissionDef("user.manage", "do"),
+    PermissionDef("commission.manage", "do"),
     PermissionDef("quote.view", "see"),
     PermissionDef("policy.view", "see"),
     PermissionDef("report.view", "see"),
@@ -57,6 +58,7 @@ AGENCY_FORBIDDEN = frozenset(
         "report.define",
         "tariff.manage",
         "user.manage",
+        "commission.manage",
         "audit.view",
         "customer.view_id",
     }
@@ -75,7 +77,16 @@ ROLES: dict[str, Role] = {
     for r in (
         Role(
             "it_admin",
-            frozenset({"user.manage", "tariff.manage", "tariff.view", "audit.view", "report.view"}),
+            frozenset(
+                {
+                    "user.manage",
+                    "tariff.manage",
+                    "tariff.view",
+                    "audit.view",
+                    "report.view",
+                    "commission.manage",
+                }
+            ),
             Scope.ALL,
         ),
         Role(
@@ -102,7 +113,16 @@ ROLES: dict[str, Role] = {
         ),
         Role(
             "manager",
-            frozenset({"quote.view", "policy.view", "report.view", "report.define", "tariff.view"}),
+            frozenset(
+                {
+                    "quote.view",
+                    "policy.view",
+                    "report.view",
+                    "report.define",
+                    "tariff.view",
+                    "commission.manage",
+                }
+            ),
             Scope.OFFICE_TREE,
         ),
         Role(

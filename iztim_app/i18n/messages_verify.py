@@ -1,0 +1,55 @@
+"""The public document verification page (/dogrula)."""
+
+MESSAGES = {
+    "verify.title": ("Belge doğrulama", "Document verification"),
+    "verify.intro": (
+        "İztim Sigorta'nın düzenlediği teklif, poliçe ve zeyilleri buradan doğrulayabilirsiniz: belgedeki QR kodu okutun ya da belge türünü, numarasını ve doğrulama kodunu yazın.",
+        "Verify a quote, policy or endorsement issued by İztim Sigorta here: scan the QR code on the document, or type its type, number and verification code.",
+    ),
+    "verify.kind": ("Belge türü", "Document type"),
+    "verify.kind.quote": ("Teklif", "Quote"),
+    "verify.kind.policy": ("Poliçe", "Policy"),
+    "verify.kind.endorsement": ("Zeyil", "Endorsement"),
+    "verify.number": ("Belge no", "Document number"),
+    "verify.number_hint": (
+        "Zeyiller için zeyil no/poliçe no, örneğin 3/1234567.",
+        "For an endorsement: endorsement no/policy no, e.g. 3/1234567.",
+    ),
+    "verify.code": ("Doğrulama kodu", "Verification code"),
+    "verify.submit": ("Doğrula", "Verify"),
+    "verify.ok": (
+        "Belge doğrulandı: kayıtlarımızdaki bir belgeyle eşleşiyor.",
+        "Verified: the document matches one in our records.",
+    ),
+    "verify.not_verified": (
+        "Belge doğrulanamadı. Belge türünü, numarasını ve doğrulama kodunu belgede yazdığı gibi girdiğinizden emin olun.",
+        "The document could not be verified. Check that the type, number and verification code are as printed on the document.",
+    ),
+    "verify.privacy": (
+        "Bu sayfa yalnız belgenin numarasını, durumunu ve tarihlerini gösterir; kişisel bilgi ve tutar göstermez.",
+        "This page shows only the document's number, status and dates: no personal data and no amounts.",
+    ),
+    "verify.version": ("Sürüm", "Version"),
+    "verify.status": ("Durum", "Status"),
+    "verify.issue_date": ("Düzenlenme tarihi", "Issue date"),
+    "verify.approved_at": ("Onay zamanı", "Approved at"),
+    "verify.term_start": ("Sigorta başlangıcı", "Cover starts"),
+    "verify.term_end": ("Sigorta bitişi", "Cover ends"),
+    "verify.effective_date": ("Yürürlük tarihi", "Effective date"),
+    "verify.cancelled_from": ("Fesih tarihi", "Cancelled from"),
+    "verify.valid_until": ("Geçerlilik tarihi", "Valid until"),
+    "verify.endorsement_kind": ("Zeyil türü", "Endorsement type"),
+    "verify.status.in_force": ("Yürürlükte", "In force"),
+    "verify.status.not_started": (
+        "Onaylı, sigorta henüz başlamadı",
+        "Approved, cover not started yet",
+    ),
+    "verify.status.expired": ("Süresi sona erdi", "Expired"),
+    "verify.status.cancelled": ("Feshedildi", "Cancelled"),
+    "verify.status.withdrawn": ("Geçersiz: onayı kaldırıldı", "Not valid: approval withdrawn"),
+    "verify.status.valid": ("Geçerli", "Valid"),
+    "verify.status.converted": ("Poliçeye dönüştürüldü", "Converted to a policy"),
+    "verify.status.superseded": ("Geçersiz: revize edildi", "Not valid: revised"),
+    "verify.status.approved": ("Onaylı", "Approved"),
+    "verify.home": ("İztim Sigorta", "İztim Sigorta"),
+}
