@@ -58,6 +58,8 @@ test-browser: setup
 bench: setup
 	$(BIN)/python bench/pricing.py
 	$(BIN)/python bench/demo_load.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/reports.py $(REPORTS_BENCH)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .web .states test-artifacts

@@ -7,7 +7,9 @@ directly on the line's form; over-limit policies are approved or rejected by the
 approver; branch staff (the head office for the rest) endorse, cancel and record the cash and
 transfer payments of installments due by today. Numbers (gapless from 5000001, in business-date
 order), guards, installment plans and audit rows are therefore exactly what real use
-produces; only event timestamps (approval, payment, audit time) are the moment of loading.
+produces. Approvals, endorsements and cancellations are stamped on their business day (the
+clock is moved for each, see `_on_the_day`), so production reports and commissions spread
+over the year; payments keep the moment of loading as their record time.
 
 The plan below is fixed: how many policies end in each status, which endorsements and
 cancellations they get and how many renewals fall due in the next 60 days do not depend on
@@ -18,8 +20,10 @@ from demo.load(); a database that already has policies gets nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -168,6 +172,21 @@ class _Desk:
 
     # -- the year
 
+    @staticmethod
+    @contextmanager
+    def _on_the_day(day: date) -> Iterator[None]:
+        """Approvals, endorsements and cancellations stamped on their business day (10:30 in
+        Türkiye), so that production reports, commissions and the audit trail spread over
+        the year as real use makes them. Only this one-off loader does it: its process
+        serves nobody, and the clock is given back at once."""
+        moment = datetime.combine(day, time(10, 30), tzinfo=clock.TURKEY).astimezone(UTC)
+        real_utcnow, real_today = clock.utcnow, clock.today
+        clock.utcnow, clock.today = (lambda: moment), (lambda: day)
+        try:
+            yield
+        finally:
+            clock.utcnow, clock.today = real_utcnow, real_today
+
     def write(self, slots: list[_Slot]) -> int:
         drafts = []
         for slot in slots:
@@ -187,9 +206,11 @@ class _Desk:
         dated.sort(key=lambda item: (item[0], item[1]))
         renew = []
         for on, _, slot, drafted in dated:
-            number = self._issue(slot, on, drafted)
-            if number is None:
-                continue
+            with self._on_the_day(on):
+                number = self._issue(slot, on, drafted)
+                if number is None:
+                    continue
+                self._decide(slot, number)
             self._follow(slot, number)
             if slot.renew_quote:
                 renew.append(number)
@@ -353,14 +374,16 @@ class _Desk:
                 return actor
         return self.approver
 
-    def _follow(self, slot: _Slot, number: int) -> None:
-        if slot.kind == "awaiting":
-            return
+    def _decide(self, slot: _Slot, number: int) -> None:
+        """The head office's decision on an over-limit policy, the day it was issued."""
         if slot.kind == "rejected":
             policies.reject(self.db, self.approver, number, self.rng.choice(REJECTION_REASONS))
-            return
-        if slot.over:
+        elif slot.over and slot.kind != "awaiting":
             policies.approve(self.db, self.approver, number)
+
+    def _follow(self, slot: _Slot, number: int) -> None:
+        if slot.kind in ("awaiting", "rejected"):
+            return
         policy = self._policy(number)
         staff = self._staff_for(policy)
         last_day = min(self.today, policy.end_date - timedelta(days=1))
@@ -439,23 +462,33 @@ class _Desk:
         }
         for values, sum_insured in attempts:
             try:
-                view = endorsements.create_endorsement(
-                    self.db, staff, policy.number, kind, on, values, sum_insured, descriptions[kind]
-                )
+                with self._on_the_day(on):
+                    view = endorsements.create_endorsement(
+                        self.db,
+                        staff,
+                        policy.number,
+                        kind,
+                        on,
+                        values,
+                        sum_insured,
+                        descriptions[kind],
+                    )
             except DomainError:
                 self.db.rollback()
                 continue
-            self._approve_endorsement(view)
+            with self._on_the_day(on):
+                self._approve_endorsement(view)
             return
         raise RuntimeError(f"demo policy {policy.number}: no {kind} endorsement fits")
 
     def _cancel(self, policy: Policy, staff: Actor, on: date, habit: str) -> None:
         reasons = MOTOR_CANCEL_REASONS if policy.line_code in MOTOR else CANCEL_REASONS
         reason = "prim_odenmemesi" if habit == "behind" else self.rng.choice(reasons)
-        view = endorsements.create_cancellation(
-            self.db, staff, policy.number, on, reason, "Poliçe fesih talebi işleme alındı."
-        )
-        self._approve_endorsement(view)
+        with self._on_the_day(on):
+            view = endorsements.create_cancellation(
+                self.db, staff, policy.number, on, reason, "Poliçe fesih talebi işleme alındı."
+            )
+            self._approve_endorsement(view)
 
     def _approve_endorsement(self, view: endorsements.EndorsementView) -> None:
         if view.status == "awaiting_approval":  # over the staff's limit: the head office

@@ -112,16 +112,17 @@ def _num(kind) -> rx.Var:  # noqa: ANN001
 TURKISH_TICKS = rx.vars.FunctionStringVar.create("(v) => Number(v).toLocaleString('tr-TR')")
 
 
-# A slice's label: its name and share ("Kasko %42"), never a raw unformatted figure.
-PIE_LABEL = rx.vars.FunctionStringVar.create(
-    "(e) => `${e.name} %${Math.round((e.percent || 0) * 100)}`"
-)
-
-
 def _chart() -> rx.Component:
     common = [
         # Every category named, slanted so that long ones ("Kasko / 2026-12") fit.
-        rx.recharts.x_axis(data_key="label", interval=0, angle=-20, text_anchor="end", height=70),
+        rx.recharts.x_axis(
+            data_key="label",
+            interval=0,
+            angle=-20,
+            text_anchor="end",
+            height=110,
+            tick={"fontSize": 11},
+        ),
         rx.recharts.y_axis(width=110, tick_formatter=TURKISH_TICKS),
         rx.recharts.graphing_tooltip(),
     ]
@@ -133,8 +134,9 @@ def _chart() -> rx.Component:
                 rx.recharts.bar(data_key="value", name=ST.chart_title, fill="#4455cc"),
                 *common,
                 data=ST.chart,
-                height=300,
+                height=380,
                 width="100%",
+                margin={"top": 10, "right": 20, "left": 60, "bottom": 10},
             ),
         ),
         (
@@ -145,18 +147,22 @@ def _chart() -> rx.Component:
                 ),
                 *common,
                 data=ST.chart,
-                height=300,
+                height=380,
                 width="100%",
+                margin={"top": 10, "right": 20, "left": 60, "bottom": 10},
             ),
         ),
         (
             "pie",
             rx.recharts.pie_chart(
                 rx.recharts.pie(
+                    # Each slice labelled with its share (%42), never a raw figure; the
+                    # legend names them.
+                    rx.recharts.label_list(data_key="share", position="outside"),
                     data=ST.chart,
                     data_key="value",
                     name_key="label",
-                    label=PIE_LABEL,
+                    label=False,
                     outer_radius=105,
                 ),
                 rx.recharts.legend(),

@@ -111,6 +111,10 @@ def table_of(result: Any, name: str, lang: str) -> ReportTable:
         {"label": str(p.label), "value": _whole(p.value), "fill": PALETTE[i % len(PALETTE)]}
         for i, p in enumerate(result.chart)
     ]
+    whole = sum(abs(int(p["value"])) for p in chart)
+    for point in chart:  # a pie slice's label: its share, the Turkish way ("%42")
+        share = round(100 * abs(int(point["value"])) / whole) if whole else 0
+        point["share"] = f"%{share}"
     if not chart:
         chart_kind = "none"
     title = i18n.translate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, start_app
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, SCREENSHOTS, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=CHROMIUM_ENV)
         yield browser
         browser.close()
 

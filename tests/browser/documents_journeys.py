@@ -10,13 +10,15 @@ import io
 import re
 import sqlite3
 import time
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from iztim_app.core import clock
 from iztim_app.core.money import format_try
 
 
@@ -87,6 +89,25 @@ class AppDatabase:
     def rows(self, sql: str, *args: object) -> list[tuple]:
         with sqlite3.connect(self.path) as conn:
             return conn.execute(sql, args).fetchall()
+
+    def busiest_approval_day(self, preparer: str | None = None) -> tuple[date, int]:
+        """The Turkish calendar day on which most printable current policies (of `preparer`,
+        or of everyone) were approved, and how many: the demo stamps approvals on their
+        business days over the past year."""
+        rows = self.rows(
+            "SELECT p.approved_at FROM policy p JOIN app_user u ON u.id = p.prepared_by_id "
+            "WHERE p.status IN ('approved', 'cancelled') AND (? IS NULL OR u.code = ?) "
+            "AND NOT EXISTS (SELECT 1 FROM policy q WHERE q.number = p.number "
+            "AND q.version > p.version)",
+            preparer,
+            preparer,
+        )
+        days = Counter(
+            datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone(clock.TURKEY).date()
+            for (at,) in rows
+        )
+        assert days, "the demo has no approved policy"
+        return max(days.items(), key=lambda kv: (kv[1], kv[0]))
 
     def agency_policy_of_individual(self) -> PrintablePolicy:
         """An approved current policy in force of a person whose name has Turkish letters,

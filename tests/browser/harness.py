@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("IZTIM_CHROMIUM", "/usr/bin/chromium")
+# The browser's own language (with Debian's chromium-l10n): date inputs then read 01.12.2026,
+# as a Turkish user's browser shows them, not 12/01/2026.
+CHROMIUM_ENV = {**os.environ, "LANGUAGE": "tr"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -63,10 +63,15 @@ def test_an_agency_user_downloads_their_statement(app, new_page, shot):
     sign_in(page, "acente.a1")
     expect_signed_in(page, "acente.a1")
     expect(page.get_by_label("Acente", exact=True)).to_be_disabled()
-    total = page.get_by_test_id("statement-total")
-    expect(total).to_contain_text("₺")
-    shown_total = total.inner_text()
+    # the demo's approvals spread over the past year: the statement of the last twelve months
+    start = clock.today() - timedelta(days=365)
+    page.get_by_label("Başlangıç tarihi").fill(start.isoformat())
+    page.get_by_test_id("show-statement").click()
+    expect(page.locator(".iz-dl")).to_contain_text(f"{start:%d.%m.%Y}")
     expect(page.get_by_test_id("statement-entries")).to_contain_text("Poliçe")
+    total = page.get_by_test_id("statement-total")
+    expect(total).not_to_have_text("0,00 ₺")
+    shown_total = total.inner_text()
     shot(page, "1-statement")
     with page.expect_download() as info:
         page.get_by_test_id("download-pdf").click()
