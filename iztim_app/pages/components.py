@@ -64,9 +64,11 @@ def select_field(
     error: rx.Var | None = None,
     id_prefix: str = "f",
     required: bool = False,
+    on_change=None,  # noqa: ANN001
 ) -> rx.Component:
     """A native select over `[[value, text], …]`; native so forms and tests treat it plainly."""
     html_id = f"{id_prefix}-{name}"
+    events = {"on_change": on_change} if on_change is not None else {}
     return rx.el.div(
         label(key, html_id, required),
         rx.el.select(
@@ -75,6 +77,7 @@ def select_field(
             name=name,
             default_value=default_value,
             class_name="iz-input",
+            **events,
         ),
         rx.cond(error, rx.el.div(error, class_name="iz-field-error", role="alert"), rx.fragment()),
         class_name="iz-field",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, field, field_error, label
+from iztim_app.pages.components import T, field, field_error, select_field
 from iztim_app.states.reports import MAX_DIMENSIONS, SORT_KEYS
 from iztim_app.states.reports import ReportsState as ST
 
@@ -19,22 +19,15 @@ def native_select(
     id_prefix: str = "rf",
     on_change=None,  # noqa: ANN001
 ) -> rx.Component:
-    """A native select over `[[value, text], …]` with its label and the message beside it
-    (from the screen's `field_errors`)."""
-    html_id = f"{id_prefix}-{name}"
-    events = {"on_change": on_change} if on_change is not None else {}
-    return rx.el.div(
-        label(key, html_id),
-        rx.el.select(
-            rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-            id=html_id,
-            name=name,
-            default_value=default_value,
-            class_name="iz-input",
-            **events,
-        ),
-        field_error(errors, name) if errors is not None else rx.fragment(),
-        class_name="iz-field",
+    """The shared labelled select, its message taken from the screen's `field_errors`."""
+    return select_field(
+        key,
+        name,
+        options,
+        default_value=default_value,
+        error=errors[name] if errors is not None else None,
+        id_prefix=id_prefix,
+        on_change=on_change,
     )
 
 
