@@ -1,0 +1,1 @@
+"""Card payments: the gateway interface and the built-in test bank."""
