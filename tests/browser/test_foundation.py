@@ -40,6 +40,12 @@ def test_sign_in_wrong_password_and_sign_out(app, new_page, shot):
 
     sign_out(page)
     expect(page).to_have_url(re.compile(r"/$"))
+    # The cookie is cleared by /auth/signed-out, on the way back to the sign-in form: wait
+    # for that navigation (the URL is "/" before and after it).
+    for _ in range(50):
+        if not [c for c in page.context.cookies() if c["name"] == "iztim_session"]:
+            break
+        page.wait_for_timeout(200)
     assert [c for c in page.context.cookies() if c["name"] == "iztim_session"] == []
     shot(page, "4-signed-out")
     # The session is gone on the server: a reload still shows the sign-in form.

@@ -9,9 +9,11 @@ import re
 
 from playwright.sync_api import expect
 
+from iztim_app.core import clock
 from tests.browser.journeys import expect_signed_in, sign_in
 
-START = "2026-12-01"
+# Today on the Turkish calendar: the first installment is due today (unpaid, not overdue).
+START = clock.today().isoformat()
 
 
 def _new_customer(page, tckn: str, name: str) -> None:  # noqa: ANN001
