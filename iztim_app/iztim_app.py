@@ -2,8 +2,10 @@
 
 import reflex as rx
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
-from iztim_app import download_routes, session_routes
+from iztim_app import download_routes, payment_routes, portal_routes, session_routes
+from iztim_app.api.app import api as json_api
 from iztim_app.core.jobs.runner import runner as job_runner
 from iztim_app.core.outbox.sender import sender as outbox_sender
 from iztim_app.pages.admin_offices import offices_page
@@ -13,7 +15,6 @@ from iztim_app.pages.audit import audit_page
 from iztim_app.pages.batch_print import batch_print_page
 from iztim_app.pages.commission_rates import commission_rates_page
 from iztim_app.pages.commission_statement import commission_statement_page
-from iztim_app.pages.components import T
 from iztim_app.pages.customer_detail import customer_detail_page
 from iztim_app.pages.customer_list import customer_list_page
 from iztim_app.pages.home import home_page
@@ -53,11 +54,20 @@ from iztim_app.states.session import SessionState
 from iztim_app.states.tariffs import TariffState
 
 app = rx.App(
-    stylesheets=["/iztim.css"],
+    stylesheets=["/iztim.css", "/portal.css"],
     html_lang="tr",
     # HTTP routes beside the pages: the session cookie is set and cleared only there, and
     # files made in the background are handed out to their owner.
-    api_transformer=Starlette(routes=[*session_routes.ROUTES, *download_routes.ROUTES]),
+    api_transformer=Starlette(
+        routes=[
+            *session_routes.ROUTES,
+            *download_routes.ROUTES,
+            *portal_routes.ROUTES,
+            *payment_routes.ROUTES,
+            # The JSON API v1 for integrations (specs/api.md), on the same port.
+            Mount("/api/v1", app=json_api),
+        ]
+    ),
 )
 # With a mail server configured, this process's outbox sender starts with the app: it sends
 # what waited meanwhile, then tries failed e-mails again every few minutes.
@@ -101,18 +111,47 @@ _add(commission_rates_page, "/yonetim/komisyon", "Komisyon oranları", Commissio
 _add(password_page, "/sifre", "Şifre değiştir")
 
 
-def portal_page() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.heading(T["portal.title"], size="6", as_="h1"),
-            rx.text(T["portal.coming"]),
-            max_width="560px",
-        ),
-        min_height="100vh",
-    )
+# -- portal pages (helper B): replace from here to "end portal pages"
+# The customer portal: its own look and session (portal cookie), not behind staff sign-in.
+from iztim_app.pages.portal import portal_page, portal_policy_page  # noqa: E402
+from iztim_app.pages.portal_pay import portal_result_page  # noqa: E402
+from iztim_app.states.portal import PortalHomeState  # noqa: E402
+from iztim_app.states.portal_pay import PortalPolicyState, PortalResultState  # noqa: E402
 
+app.add_page(
+    portal_page, route="/portal", title="Müşteri portalı · İztim", on_load=PortalHomeState.load
+)
+app.add_page(
+    portal_policy_page,
+    route="/portal/police",
+    title="Poliçe · Müşteri portalı · İztim",
+    on_load=PortalPolicyState.load,
+)
+app.add_page(
+    portal_result_page,
+    route="/portal/odeme/sonuc",
+    title="Ödeme sonucu · Müşteri portalı · İztim",
+    on_load=PortalResultState.load,
+)
+# -- end portal pages
+# -- portal requests (helper C): portal quote page and the staff requests queue
+from iztim_app.pages.portal_quote import portal_quote_page  # noqa: E402
+from iztim_app.pages.portal_requests import portal_requests_page  # noqa: E402
+from iztim_app.states.portal_quote import PortalQuoteState  # noqa: E402
+from iztim_app.states.portal_requests import PortalRequestsState  # noqa: E402
 
-app.add_page(portal_page, route="/portal", title="Müşteri portalı · İztim")
+app.add_page(
+    portal_quote_page,
+    route="/portal/teklif",
+    title="Teklif · Müşteri portalı · İztim",
+    on_load=PortalQuoteState.load,
+)
+_add(portal_requests_page, "/portal-talepleri", "Portal talepleri", PortalRequestsState.load)
+# -- payments staff (helper D): the payment attempts screen
+from iztim_app.pages.payment_attempts import payment_attempts_page  # noqa: E402
+from iztim_app.states.payment_attempts import PaymentAttemptsState  # noqa: E402
+
+_add(payment_attempts_page, "/odemeler", "Ödemeler", PaymentAttemptsState.load)
 
 # Printed documents' QR codes open this public page: not guarded, no sign-in.
 from iztim_app.pages.verify import verify_page  # noqa: E402

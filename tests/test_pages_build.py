@@ -12,7 +12,15 @@ import iztim_app.iztim_app as app_module
 
 def test_every_registered_page_builds():
     pages = app_module.app._unevaluated_pages
-    assert {"index", "policeler", "raporlar", "dogrula"} <= set(pages)
+    assert {
+        "index",
+        "policeler",
+        "raporlar",
+        "dogrula",
+        "odemeler",
+        "portal/teklif",
+        "portal-talepleri",
+    } <= set(pages)
     for route, page in pages.items():
         built = page.component() if callable(page.component) else page.component
         assert isinstance(built, rx.Component), route

@@ -11,9 +11,11 @@ from iztim_app.core.notifications.models import NotificationSeen  # noqa: F401
 from iztim_app.core.numbering import NumberSequence  # noqa: F401
 from iztim_app.core.organisation.models import Office  # noqa: F401
 from iztim_app.core.outbox.models import OutboxMessage  # noqa: F401
+from iztim_app.core.payments.models import PaymentAttempt, PaymentCallback  # noqa: F401
 from iztim_app.core.policies.access_codes import PolicyAccessCode  # noqa: F401
 from iztim_app.core.policies.models import Policy  # noqa: F401
 from iztim_app.core.portal.models import PortalSession  # noqa: F401
+from iztim_app.core.portal.request_models import PortalRequest  # noqa: F401
 from iztim_app.core.quotes.models import Quote  # noqa: F401
 from iztim_app.core.reports.models import (  # noqa: F401
     ProductionDaily,

@@ -42,6 +42,11 @@ class Settings:
     smtp_starttls: bool = False
     # Where customers reach the app: printed documents' verification links start here.
     public_url: str = "http://localhost:3000"
+    # Card payments (core/payments/providers.py): "test" (the built-in test bank) or "iyzico".
+    payment_gateway: str = "test"
+    iyzico_api_key: str = ""
+    iyzico_secret_key: str = ""
+    iyzico_base_url: str = "https://sandbox-api.iyzipay.com"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +69,12 @@ class Settings:
             public_url=(env.get("IZTIM_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip(
                 "/"
             ),
+            payment_gateway=env.get("IZTIM_PAYMENT_GATEWAY", "").strip().lower() or "test",
+            iyzico_api_key=env.get("IZTIM_IYZICO_API_KEY", "").strip(),
+            iyzico_secret_key=env.get("IZTIM_IYZICO_SECRET_KEY", "").strip(),
+            iyzico_base_url=(
+                env.get("IZTIM_IYZICO_BASE_URL", "").strip() or "https://sandbox-api.iyzipay.com"
+            ).rstrip("/"),
         )
 
 

@@ -91,4 +91,7 @@ def load(db: Session) -> bool:
     load_demo_commissions(db)  # agency rates in force before the demo quotes and policies
     load_demo_quotes(db)  # a year of quotes, when a tariff is in force
     load_demo_policies(db)  # then policies from them and direct ones, with what followed
+    from iztim_app.demo.portal import load_demo_portal
+
+    load_demo_portal(db)  # one policy's portal access code fixed for README
     return True

@@ -60,4 +60,75 @@ MESSAGES = {
         "Doğrulama süresi doldu. Lütfen ödemeye baştan başlayın.",
         "The verification time ran out. Please start the payment again.",
     ),
+    # payment attempts and callbacks (services)
+    "payment.no_installments": (
+        "Ödemek için en az bir taksit seçin.",
+        "Choose at least one installment to pay.",
+    ),
+    "payment.already_paid": (
+        "{seq}. taksit zaten ödenmiş; sayfayı yenileyip tekrar seçin.",
+        "Installment {seq} is already paid; reload the page and choose again.",
+    ),
+    "payment.pending": (
+        "Ödeme henüz tamamlanmadı: bankanın doğrulama sayfası bekleniyor.",
+        "The payment is not complete yet: the bank's verification page is waiting.",
+    ),
+    "payment.abandoned": (
+        "Doğrulama sayfası tamamlanmadan kapatıldı; ödeme alınmadı. Tekrar deneyebilirsiniz.",
+        "The verification page was left unfinished; nothing was charged. You can try again.",
+    ),
+    "payment.result_review": (
+        "Ödemeniz alındı ancak seçtiğiniz taksit bu arada ödenmiş. Fazla ödenen tutar için ekibimiz sizinle iletişime geçecek.",
+        "Your payment was taken, but the installment had been paid meanwhile. Our team will contact you about the amount paid twice.",
+    ),
+    "payment.callback_unknown": (
+        "Bu ödeme bulunamadı; hesabınızdan tutar alınmadı.",
+        "This payment was not found; nothing was charged.",
+    ),
+    "payment.callback_replay": (
+        "Bu banka yanıtı daha önce işlendi; hiçbir şey değişmedi.",
+        "This answer from the bank was already processed; nothing changed.",
+    ),
+    "payment.status_invalid": ("Geçersiz ödeme durumu.", "Not a payment status."),
+    "payment.policy_number_invalid": (
+        "Poliçe numarası yalnızca rakamlardan oluşur.",
+        "A policy number has digits only.",
+    ),
+    # the test bank's pages (payment_routes.py)
+    "payment.acs_bank": ("Test Bankası · 3D Secure", "Test Bank · 3D Secure"),
+    "payment.acs_intro": (
+        "Kartınıza tanımlı cep telefonunuza gönderilen tek kullanımlık kodu girin.",
+        "Enter the one-time code sent to the mobile phone registered for your card.",
+    ),
+    "payment.acs_test_hint": (
+        "Test bankası: doğru kod 123456'dır; başka her kod doğrulamayı başarısız yapar.",
+        "Test bank: the right code is 123456; any other code fails the check.",
+    ),
+    "payment.acs_merchant": ("İşyeri", "Merchant"),
+    "payment.acs_order": ("Sipariş no", "Order number"),
+    "payment.acs_amount": ("Tutar", "Amount"),
+    "payment.acs_card": ("Kart", "Card"),
+    "payment.acs_cancel": ("İptal et, portala dön", "Cancel and go back to the portal"),
+    "payment.acs_back": ("Portala dön", "Back to the portal"),
+    "payment.acs_returning": (
+        "Bankadan mağazaya dönülüyor…",
+        "Returning from the bank to the shop…",
+    ),
+    "payment.acs_continue": ("Devam", "Continue"),
+    # the receipt
+    "receipt.title": ("Tahsilat makbuzu", "Payment receipt"),
+    "receipt.number": ("Makbuz no", "Receipt number"),
+    "receipt.paid_at": ("Ödeme tarihi", "Paid on"),
+    "receipt.customer": ("Müşteri", "Customer"),
+    "receipt.customer_number": ("Müşteri no", "Customer number"),
+    "receipt.method": ("Ödeme şekli", "Paid by"),
+    "receipt.method_card": ("Kredi kartı (3D Secure)", "Card (3D Secure)"),
+    "receipt.card": ("Kart", "Card"),
+    "receipt.transaction_id": ("İşlem no", "Transaction id"),
+    "receipt.section_payment": ("Tahsilat", "Payment"),
+    "receipt.section_installments": ("Ödenen taksitler", "Installments paid"),
+    "receipt.footer": (
+        "Bu makbuz kart ile 3D Secure üzerinden alınan ödemenin kaydıdır.",
+        "This receipt records a card payment taken by 3D Secure.",
+    ),
 }

@@ -3,7 +3,15 @@
 import reflex as rx
 
 from iztim_app.pages.admin_users import admin_tabs
-from iztim_app.pages.components import T, data_table, field, messages, page_title, pager
+from iztim_app.pages.components import (
+    T,
+    data_table,
+    date_range,
+    field,
+    messages,
+    page_title,
+    pager,
+)
 from iztim_app.states.audit import AuditState as S
 
 
@@ -15,20 +23,7 @@ def audit_page() -> rx.Component:
         messages(S),
         rx.el.form(
             rx.grid(
-                field(
-                    "common.date_from",
-                    "date_from",
-                    type="date",
-                    error=fe.get("date_from", ""),
-                    id_prefix="audit",
-                ),
-                field(
-                    "common.date_to",
-                    "date_to",
-                    type="date",
-                    error=fe.get("date_to", ""),
-                    id_prefix="audit",
-                ),
+                *date_range(fe, "audit"),
                 field("audit.actor", "actor_code", id_prefix="audit"),
                 field("audit.action", "action", id_prefix="audit"),
                 field("audit.entity", "entity_type", id_prefix="audit"),

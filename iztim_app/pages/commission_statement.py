@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, data_table, field, messages, page_title, pager
+from iztim_app.pages.components import T, data_table, date_range, messages, page_title, pager
 from iztim_app.states.commission_statement import CommissionStatementState as S
 from iztim_app.states.session import SessionState
 
@@ -55,24 +55,7 @@ def _form() -> rx.Component:
     return rx.el.form(
         rx.hstack(
             _agency(),
-            field(
-                "common.date_from",
-                "date_from",
-                type="date",
-                required=True,
-                default_value=S.date_from,
-                id_prefix="cs",
-                error=fe.get("date_from", ""),
-            ),
-            field(
-                "common.date_to",
-                "date_to",
-                type="date",
-                required=True,
-                default_value=S.date_to,
-                id_prefix="cs",
-                error=fe.get("date_to", ""),
-            ),
+            *date_range(fe, "cs", date_from=S.date_from, date_to=S.date_to, required=True),
             rx.button(T["commission.show"], type="submit", data_testid="show-statement"),
             rx.button(
                 T["commission.last_month"], type="button", variant="soft", on_click=S.last_month

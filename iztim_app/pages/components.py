@@ -195,3 +195,36 @@ def field_error(errors, name) -> rx.Component:  # noqa: ANN001
         rx.el.div(errors[name], class_name="iz-field-error", role="alert"),
         rx.fragment(),
     )
+
+
+def date_range(
+    errors,  # noqa: ANN001
+    id_prefix: str,
+    *,
+    date_from: rx.Var | str = "",
+    date_to: rx.Var | str = "",
+    required: bool = False,
+) -> tuple[rx.Component, rx.Component]:
+    """The "from" / "to" date pair of a filter form (fields `date_from` and `date_to`, ids
+    `<id_prefix>-date_from` / `<id_prefix>-date_to`), each with its message from the screen's
+    `field_errors`; splat it into the form's row: `rx.hstack(*date_range(fe, "qs"), ...)`."""
+    return (
+        field(
+            "common.date_from",
+            "date_from",
+            type="date",
+            required=required,
+            default_value=date_from,
+            id_prefix=id_prefix,
+            error=errors.get("date_from", ""),
+        ),
+        field(
+            "common.date_to",
+            "date_to",
+            type="date",
+            required=required,
+            default_value=date_to,
+            id_prefix=id_prefix,
+            error=errors.get("date_to", ""),
+        ),
+    )

@@ -19,6 +19,8 @@ MENU = (
     ("/teklifler", "nav.quotes", "quote.view"),
     ("/musteriler", "customer.title", "quote.view"),
     ("/policeler", "nav.policies", "policy.view"),
+    ("/odemeler", "nav.payments", "policy.view"),
+    ("/portal-talepleri", "portal_requests.nav", "quote.view"),
     ("/yenilemeler", "renewal.list_title", "quote.create"),
     ("/onay", "nav.approvals", "quote.approve"),
     ("/raporlar", "nav.reports", "report.view"),

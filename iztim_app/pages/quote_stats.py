@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, field, messages, page_title
+from iztim_app.pages.components import T, date_range, messages, page_title
 from iztim_app.pages.quote_parts import quote_tabs
 from iztim_app.states.quote_stats import QuoteStatsState as ST
 
@@ -28,22 +28,7 @@ def quote_stats_page() -> rx.Component:
         messages(ST),
         rx.el.form(
             rx.hstack(
-                field(
-                    "common.date_from",
-                    "date_from",
-                    type="date",
-                    default_value=ST.date_from,
-                    id_prefix="qs",
-                    error=fe.get("date_from", ""),
-                ),
-                field(
-                    "common.date_to",
-                    "date_to",
-                    type="date",
-                    default_value=ST.date_to,
-                    id_prefix="qs",
-                    error=fe.get("date_to", ""),
-                ),
+                *date_range(fe, "qs", date_from=ST.date_from, date_to=ST.date_to),
                 rx.button(T["quote.show"], type="submit"),
                 align="end",
                 spacing="3",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, field, messages, page_title, pager
+from iztim_app.pages.components import T, date_range, messages, page_title, pager
 from iztim_app.pages.report_parts import format_editor, native_select
 from iztim_app.states.reports import ReportsState as ST
 from iztim_app.states.session import SessionState
@@ -42,22 +42,7 @@ def _run_form() -> rx.Component:
                     id_prefix="run",
                     on_change=ST.choose_format,
                 ),
-                field(
-                    "common.date_from",
-                    "date_from",
-                    type="date",
-                    default_value=ST.date_from,
-                    id_prefix="run",
-                    error=fe.get("date_from", ""),
-                ),
-                field(
-                    "common.date_to",
-                    "date_to",
-                    type="date",
-                    default_value=ST.date_to,
-                    id_prefix="run",
-                    error=fe.get("date_to", ""),
-                ),
+                *date_range(fe, "run", date_from=ST.date_from, date_to=ST.date_to),
                 rx.button(
                     T["rs.run"],
                     type="submit",

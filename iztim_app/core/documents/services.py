@@ -250,3 +250,36 @@ def queue_email(
     return outbox.SendResult(
         message.status, address, found.number, message.id, kind=kind, label=found.label
     )
+
+
+def portal_document(
+    db: Session, portal: Any, kind: str, ref: Any, lang: str = "tr"
+) -> PrintedDocument:
+    """The PDF of the portal customer's own policy or endorsement (`portal`: a
+    portal.services.PortalCustomer), by print_document's rules (approved only); anything
+    else — another customer's, a quote, a document not printable — is `NotFound`, exactly
+    like one that does not exist. Audited (`<kind>.print`, actor "portal:<customer no>")."""
+    from iztim_app.core.portal import services as portal_services  # portal reads policies
+    from iztim_app.core.users.actor import operator_actor
+
+    if kind not in ("policy", "endorsement"):
+        raise NotFound()
+    number, _ = split_ref(kind, ref)
+    portal_services.my_policy(db, portal, number)  # NotFound unless it is theirs
+    code = f"portal:{portal.customer_number}"
+    try:
+        found = _printable(db, operator_actor(code), kind, ref, None)
+    except Conflict as exc:
+        raise NotFound() from exc
+    content = _render(db, found, lang)
+    entity, entity_id = _audit_ref(found)
+    try:
+        audit_log.record(
+            db, None, f"{kind}.print", entity, entity_id, None, _print_after(found, lang),
+            actor_code=code,
+        )  # fmt: skip
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return _printed(found, content)

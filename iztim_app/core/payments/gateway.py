@@ -26,6 +26,11 @@ _REF = re.compile(r"[A-Za-z0-9/_.-]{1,64}")  # no comma: refs travel comma-joine
 _SEPARATORS = re.compile(r"[\s-]")
 
 
+class GatewayNotConfigured(RuntimeError):
+    """A gateway cannot be built: an unknown name, missing keys, an unsafe provider address.
+    The message names the environment variables to set, never their values."""
+
+
 class CardProblems(ValidationFailed):
     """Every problem of a card form at once; code/field are the first one's."""
 
@@ -54,15 +59,32 @@ def amount_text(amount: Decimal) -> str:
 
 
 @dataclass(frozen=True)
+class Buyer:
+    """Who pays, for providers that must send the buyer (iyzico: buyer and billing address).
+    The built-in test bank ignores it. `ip` is the customer's address as we saw it."""
+
+    customer_number: str
+    name: str
+    national_id: str = field(default="", repr=False)
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    ip: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True)
 class PaymentOrder:
     """What is being paid: our order id (one per payment attempt), the total, and which
-    installments it settles. A gateway signs all of it, so none can change on the way."""
+    installments it settles. A gateway signs all of it, so none can change on the way.
+    `buyer` is optional: only providers that need it (iyzico) read it."""
 
     order_id: str
     amount: Decimal
     installment_refs: tuple[str, ...]
     return_url: str
     currency: str = CURRENCY
+    buyer: Buyer | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.order_id, str) or not _ORDER_ID.fullmatch(self.order_id):
@@ -87,6 +109,8 @@ class PaymentOrder:
             raise ValidationFailed("payment.order_invalid", field="currency")
         if not isinstance(self.return_url, str) or not self.return_url:
             raise ValidationFailed("payment.order_invalid", field="return_url")
+        if self.buyer is not None and not isinstance(self.buyer, Buyer):
+            raise ValidationFailed("payment.order_invalid", field="buyer")
 
     @property
     def amount_text(self) -> str:

@@ -537,6 +537,10 @@ def _link_quote(db: Session, actor: Actor, quote: Quote, policy_number: int) -> 
         {"policy_number": None},
         {"policy_number": policy_number},
     )
+    # The customer's portal request for this quote, if one is open, is done (explicit call).
+    from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
+
+    portal_requests.quote_became_policy(db, actor, quote.id, policy_number)
 
 
 # ------------------------------------------------------------------ approval

@@ -23,3 +23,7 @@ class PortalSession(SQLModel, table=True):
     last_seen_at: datetime = Field(sa_column=utc_column(nullable=False))
     ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     source: str = Field(default="", max_length=64)  # the client's address at sign-in
+    # The one-time code that carries a fresh sign-in from the event socket to the HTTP
+    # response setting the HttpOnly cookie (hashed, short-lived, cleared when used).
+    handoff_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    handoff_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

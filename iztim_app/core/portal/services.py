@@ -27,6 +27,8 @@ from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.auth import throttle
 from iztim_app.core.customers.models import Customer
+from iztim_app.core.endorsements.models import Endorsement
+from iztim_app.core.endorsements.rules import EndorsementStatus
 from iztim_app.core.errors import AuthenticationFailed, NotFound
 from iztim_app.core.installments.models import Installment
 from iztim_app.core.policies import in_force
@@ -35,6 +37,7 @@ from iztim_app.core.policies.models import Policy, PolicyStatus
 from iztim_app.core.portal.models import PortalSession
 
 IDLE = timedelta(minutes=15)
+HANDOFF_LIFETIME = timedelta(seconds=60)
 LAST_SEEN_GRANULARITY = timedelta(seconds=30)
 MAX_TOKEN_LENGTH = 200
 ACTOR = "portal"  # audit actor code of attempts not (yet) tied to a customer
@@ -44,8 +47,9 @@ _IGNORED = re.compile(r"[\s\-]")
 
 @dataclass(frozen=True)
 class PortalOpened:
-    token: str  # the browser's session token; only its hash is stored
+    token: str  # the session's first token (tests, the CLI); the hand-off replaces it
     customer_number: int
+    handoff: str = ""  # one-time code for the cookie route; lives HANDOFF_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,26 @@ class PortalInstallment:
     amount: Decimal
     paid: Decimal
 
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.paid
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid >= self.amount
+
+
+@dataclass(frozen=True)
+class PortalEndorsement:
+    """An approved endorsement or cancellation of the policy, as the customer sees it."""
+
+    seq: int
+    label: str  # "2/5000001"
+    kind: str
+    effective_date: date
+    gross_change: Decimal
+    refund: Decimal | None = None
+
 
 @dataclass(frozen=True)
 class PortalPolicy:
@@ -75,6 +99,7 @@ class PortalPolicy:
     end_date: date
     gross_premium: Decimal  # in force: after the latest approved endorsement
     installments: tuple[PortalInstallment, ...] = ()
+    endorsements: tuple[PortalEndorsement, ...] = ()
 
 
 def _hash(secret: str) -> str:
@@ -192,7 +217,7 @@ def sign_in(
     if rows[0] is not None:
         db.delete(rows[0])
     customer = db.get(Customer, customer_id)
-    token = secrets.token_urlsafe(32)
+    token, handoff = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     db.add(
         PortalSession(
             token_hash=_hash(token),
@@ -200,6 +225,8 @@ def sign_in(
             created_at=now,
             last_seen_at=now,
             source=source,
+            handoff_hash=_hash(handoff),
+            handoff_expires_at=now + HANDOFF_LIFETIME,
         )
     )
     audit_log.record(
@@ -213,7 +240,32 @@ def sign_in(
         actor_code=f"{ACTOR}:{customer.number}",
     )
     db.commit()
-    return PortalOpened(token=token, customer_number=customer.number)
+    return PortalOpened(token=token, customer_number=customer.number, handoff=handoff)
+
+
+def redeem_handoff(db: Session, code: object, now: datetime | None = None) -> str | None:
+    """The cookie's token for a valid, unused, unexpired hand-off code; None otherwise.
+    Using the code replaces the session's token, so the token made at sign-in (which went
+    through the event socket's process) opens nothing afterwards."""
+    if not isinstance(code, str) or not 0 < len(code) <= MAX_TOKEN_LENGTH:
+        return None
+    now = now or clock.utcnow()
+    session = db.exec(
+        select(PortalSession).where(PortalSession.handoff_hash == _hash(code))
+    ).first()
+    if session is None:
+        return None
+    expired = session.handoff_expires_at is None or session.handoff_expires_at < now
+    session.handoff_hash = None
+    session.handoff_expires_at = None
+    if expired or session.ended_at is not None:
+        db.commit()
+        return None
+    token = secrets.token_urlsafe(32)
+    session.token_hash = _hash(token)
+    session.last_seen_at = now
+    db.commit()
+    return token
 
 
 def _find(db: Session, token: object) -> PortalSession | None:
@@ -245,6 +297,7 @@ def sign_out(db: Session, token: Any, now: datetime | None = None) -> None:
     if session is None or session.ended_at is not None:
         return
     session.ended_at = now or clock.utcnow()
+    session.handoff_hash = session.handoff_expires_at = None
     customer = db.get(Customer, session.customer_id)
     audit_log.record(
         db,
@@ -260,7 +313,26 @@ def sign_out(db: Session, token: Any, now: datetime | None = None) -> None:
 def _portal_policy(db: Session, policy: Policy, with_plan: bool) -> PortalPolicy:
     figures = in_force.figures(policy, in_force.approved_endorsements(db, policy))
     plan: tuple[PortalInstallment, ...] = ()
+    changes: tuple[PortalEndorsement, ...] = ()
     if with_plan:
+        changes = tuple(
+            PortalEndorsement(
+                e.seq,
+                f"{e.seq}/{e.policy_number}",
+                e.kind,
+                e.effective_date,
+                e.gross_change,
+                e.refund,
+            )  # fmt: skip
+            for e in db.exec(
+                select(Endorsement)
+                .where(
+                    Endorsement.policy_number == policy.number,
+                    Endorsement.status == EndorsementStatus.APPROVED.value,
+                )
+                .order_by(Endorsement.seq)
+            ).all()
+        )
         plan = tuple(
             PortalInstallment(i.seq, i.due_date, i.amount, i.paid)
             for i in db.exec(
@@ -278,6 +350,7 @@ def _portal_policy(db: Session, policy: Policy, with_plan: bool) -> PortalPolicy
         end_date=policy.end_date,
         gross_premium=figures.gross_premium,
         installments=plan,
+        endorsements=changes,
     )
 
 
