@@ -23,5 +23,6 @@ from iztim_app.cli import (  # noqa: E402, F401
     reports,
     tariff_versions,
     tariffs,
+    tokens,
     users,
 )

@@ -1,5 +1,6 @@
 """Imports every table so Alembic and create_all see the whole schema."""
 
+from iztim_app.core.api_tokens.models import ApiIdempotency, ApiToken  # noqa: F401
 from iztim_app.core.audit.models import AuditEvent  # noqa: F401
 from iztim_app.core.auth.models import SignInThrottle  # noqa: F401
 from iztim_app.core.commissions.models import CommissionEntry, CommissionRate  # noqa: F401

@@ -22,13 +22,19 @@ class NumberSequence(SQLModel, table=True):
     last: int = Field(default=0)
 
 
+MAX_NUMBER = 2**31 - 1  # the largest INTEGER of PostgreSQL (numbers and row ids)
+
+
 def parse_number(raw: Any) -> int:
     """A document number (or row id) as typed or passed by the browser; anything that is not
     a whole number is simply unknown (`NotFound`), like a number out of scope."""
     try:
-        return int(str(raw).strip())
+        value = int(str(raw).strip())
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < value <= MAX_NUMBER:  # none is stored, and the database's integers end there
+        raise NotFound()
+    return value
 
 
 def next_number(db: Session, name: str, start: int = 1) -> int:

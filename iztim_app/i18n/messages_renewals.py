@@ -21,6 +21,10 @@ MESSAGES = {
         "Poliçe {number} zaten {renewal} numaralı poliçe ile yenilendi.",
         "Policy {number} has already been renewed by policy {renewal}.",
     ),
+    "renewal.quote_exists": (
+        "Poliçe {number} için {quote} numaralı yenileme teklifi zaten var; yeni teklif yerine onu revize edin.",
+        "Policy {number} already has renewal quote {quote}; revise that one instead of making another.",
+    ),
     "renewal.offered": (
         "Yenileme teklifi {quote} hazırlandı.",
         "Renewal quote {quote} prepared.",

@@ -354,9 +354,97 @@ def _detail() -> rx.Component:
                 on_submit=S.set_limit,
                 key=S.detail_key,
             ),
+            _api_tokens(fe),
             spacing="3",
             width="100%",
         ),
+        width="100%",
+    )
+
+
+def _api_tokens(fe) -> rx.Component:  # noqa: ANN001
+    """The selected user's API tokens: list, create (shown once), revoke."""
+    return rx.vstack(
+        rx.divider(),
+        rx.heading(T["api_token.section"], size="4", as_="h3"),
+        rx.cond(
+            S.new_api_token != "",
+            rx.callout.root(
+                rx.callout.text(T["api_token.shown_once"]),
+                rx.el.code(S.new_api_token, id="new-api-token", class_name="iz-secret"),
+                icon="key",
+                color_scheme="amber",
+            ),
+            rx.fragment(),
+        ),
+        rx.cond(
+            S.token_rows.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(T["api_token.name"]),
+                        rx.table.column_header_cell(T["api_token.created"]),
+                        rx.table.column_header_cell(T["api_token.last_used"]),
+                        rx.table.column_header_cell(T["api_token.expires"]),
+                        rx.table.column_header_cell(T["api_token.status"]),
+                        rx.table.column_header_cell(""),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        S.token_rows,
+                        lambda r: rx.table.row(
+                            rx.table.cell(r["name"]),
+                            rx.table.cell(r["created"]),
+                            rx.table.cell(r["last_used"]),
+                            rx.table.cell(r["expires"]),
+                            rx.table.cell(r["status"]),
+                            rx.table.cell(
+                                rx.cond(
+                                    r["active"] != "",
+                                    rx.button(
+                                        T["api_token.revoke"],
+                                        size="1",
+                                        variant="ghost",
+                                        color_scheme="red",
+                                        on_click=S.revoke_api_token(r["id"]),
+                                    ),
+                                    rx.fragment(),
+                                )
+                            ),
+                        ),
+                    )
+                ),
+                size="1",
+            ),
+            rx.text(T["api_token.none"], color_scheme="gray", size="2"),
+        ),
+        rx.el.form(
+            rx.hstack(
+                field(
+                    "api_token.name",
+                    "token_name",
+                    required=True,
+                    id_prefix="new",
+                    error=fe.get("token_name", ""),
+                ),
+                field(
+                    "api_token.expires",
+                    "token_expires",
+                    type="date",
+                    id_prefix="new",
+                    error=fe.get("token_expires", ""),
+                ),
+                rx.button(T["api_token.create"], type="submit"),
+                align="end",
+                spacing="3",
+                wrap="wrap",
+            ),
+            on_submit=S.create_api_token,
+            reset_on_submit=True,
+            key=S.detail_key,
+        ),
+        spacing="3",
         width="100%",
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from iztim_app.core import clock
+from iztim_app.core.api_tokens import services as api_tokens
 from iztim_app.core.lines import known_lines
 from iztim_app.core.money import format_number
 from iztim_app.core.organisation import services as offices
@@ -33,6 +35,9 @@ class UsersState(PagedList, AppState):
     selected_limits: list[dict[str, str]] = []
     detail_key: int = 0
     temporary_password: str = ""
+    # API tokens of the selected user; a new token is shown once, to the IT user who made it.
+    token_rows: list[dict[str, str]] = []
+    new_api_token: str = ""
 
     # ------------------------------------------------------------ helpers
 
@@ -165,11 +170,14 @@ class UsersState(PagedList, AppState):
     def open_user(self, user_id: str):
         self.show_create = False
         self.temporary_password = ""
-        self._act(users.get_user, user_id, then=self._show_detail)
+        self.new_api_token = ""
+        self._act(users.get_user, user_id, then=self._show_detail_and_tokens)
 
     @rx.event
     def close_user(self):
         self.selected = {}
+        self.token_rows = []
+        self.new_api_token = ""
 
     @rx.event
     def save_user(self, form: dict):
@@ -256,3 +264,57 @@ class UsersState(PagedList, AppState):
     def _show_temporary(self, temporary: str) -> None:
         # Shown once to the IT user who asked; never logged or stored in clear.
         self.temporary_password = self._text("admin.temporary_password", password=temporary)
+
+    # ------------------------------------------------------------ API tokens
+
+    def _show_detail_and_tokens(self, detail: users.UserDetail) -> Outcome:
+        self._show_detail(detail)
+        return self._fetch_tokens()
+
+    def _fetch_tokens(self, _value: object = None) -> Outcome:
+        found = self._call(api_tokens.list_tokens, self._selected_id())
+        if found.ok:
+            self.token_rows = [
+                {
+                    "id": str(row.id),
+                    "name": row.name,
+                    "created": clock.format_date(row.created_at) + " · " + row.created_by,
+                    "last_used": clock.format_date(row.last_used_at)
+                    if row.last_used_at
+                    else self._text("api_token.never"),
+                    "expires": clock.format_date(row.expires_on)
+                    if row.expires_on
+                    else self._text("api_token.no_expiry"),
+                    "status": self._text(f"api_token.status.{row.status}"),
+                    "active": "1" if row.status == "active" else "",
+                }
+                for row in found.value
+            ]
+        return found
+
+    def _token_made(self, made: api_tokens.CreatedToken) -> Outcome:
+        self.new_api_token = made.token
+        return self._fetch_tokens()
+
+    @rx.event
+    def create_api_token(self, form: dict):
+        self.new_api_token = ""
+        self._act(
+            api_tokens.create_token,
+            self._selected_id(),
+            str(form.get("token_name", "")),
+            str(form.get("token_expires", "")),
+            then=self._token_made,
+            done="api_token.created_ok",
+        )
+
+    @rx.event
+    def revoke_api_token(self, token_id: str):
+        self.new_api_token = ""
+        self._act(
+            api_tokens.revoke_token,
+            str(token_id),
+            self._selected_id(),
+            then=self._fetch_tokens,
+            done="api_token.revoked_ok",
+        )

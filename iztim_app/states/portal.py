@@ -66,6 +66,9 @@ class PortalState(rx.State):
     signed_in: bool = False
     customer_name: str = ""
     sign_in_error: str = ""
+    # Whose screens this tab holds (kept on the server): another customer signing in from
+    # another tab of the same browser changes the cookie, and this tab must then forget them.
+    _shown_customer_id: int = 0
 
     @rx.var
     def lang(self) -> str:
@@ -105,7 +108,8 @@ class PortalState(rx.State):
             reset_keeping_form_keys(substate)
 
     def _show_customer(self, me: PortalCustomer | None) -> PortalCustomer | None:
-        """Shows who is signed in; a lost session forgets every portal screen."""
+        """Shows who is signed in; a lost session, or another customer's, forgets every
+        portal screen."""
         root = self._portal_root()
         was_signed_in = root.signed_in
         root.checked = True
@@ -115,7 +119,11 @@ class PortalState(rx.State):
                 root.sign_in_error = self._text("portal.session_ended")
             root.signed_in = False
             root.customer_name = ""
+            root._shown_customer_id = 0
             return None
+        if root._shown_customer_id not in (0, me.customer_id):
+            self._forget_screens()
+        root._shown_customer_id = me.customer_id
         root.signed_in = True
         root.customer_name = me.name
         return me

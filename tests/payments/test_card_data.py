@@ -54,7 +54,10 @@ DECLINED_CARD = "4000 0000 0000 0002"
 NOT_LUHN = "4111 1111 1111 1112"
 # The CVV as a value of its own (not inside a longer number, id, hash or amount).
 CVV_TOKEN = re.compile(rf"(?<![\w.,]){CVV}(?![\w.,])")
-CARD_WORDS = re.compile(r"(?i)(cvv|cvc|cv2|security.?code|card.?number|pan)\W{0,6}\d")
+# A card word standing alone (not inside a random token: "…paN9…" is no PAN) then digits.
+CARD_WORDS = re.compile(
+    r"(?i)(?<![a-z0-9])(cvv|cvc|cv2|security.?code|card.?number|pan)(?![a-z0-9])\W{0,6}\d"
+)
 
 
 def spellings(number: str) -> list[str]:

@@ -22,6 +22,8 @@ from iztim_app.core.errors import Conflict, ValidationFailed
 from iztim_app.core.installments import services as installments
 from iztim_app.core.money import format_try
 from iztim_app.core.policies import services as policies
+from iztim_app.core.quotes import services as quotes
+from iztim_app.core.quotes.services import QuoteInput, QuoteView
 from iztim_app.core.tariffs import versions
 from iztim_app.states.policy_detail import PolicyDetailState
 from iztim_app.states.quote_detail import QuoteDetailState
@@ -218,13 +220,33 @@ def test_a_drafts_preview_keeps_its_line_and_customer(
 # ====================================================================== renewed once
 
 
+def _second_renewal_quote(db: Session, first: QuoteView) -> QuoteView:
+    """A second live renewal quote of the same policy, as two renewals made at the same
+    moment (or an installation from before `renew` refused them) may leave behind."""
+    return quotes.save_quote(
+        db,
+        actor_of(db, A1),
+        QuoteInput(
+            line_code=first.line_code,
+            customer_id=first.customer_id,
+            sum_insured=first.sum_insured,
+            start_date=first.start_date,
+            end_date=first.end_date,
+            values=dict(first.values),
+            renews_policy_number=first.renews_policy_number,
+            tariff_date=first.start_date,
+        ),
+        today=OPENS,
+    )
+
+
 def test_a_second_renewal_quote_of_a_renewed_policy_never_becomes_a_policy(
     db: Session, customers: Customers, quotes_url: str
 ):
     # given an expiring trafik policy and two renewal quotes of it
     number = trafik_policy(db, customers.a1_person)
     first = renew(db, A1, number, today=OPENS)
-    second = renew(db, A1, number, today=OPENS)
+    second = _second_renewal_quote(db, first)
     # when the first becomes a policy
     renewal = issue_from_quote(db, A1, first, OPENS)
     assert stored_policies(quotes_url, renewal)[0]["renews_policy_number"] == number
@@ -248,7 +270,7 @@ def test_an_unapproved_renewal_policy_still_blocks_a_second_one(
     # given a renewal policy, un-approved into a draft (it still stands) …
     number = trafik_policy(db, customers.a1_person)
     first = renew(db, A1, number, today=OPENS)
-    second = renew(db, A1, number, today=OPENS)
+    second = _second_renewal_quote(db, first)
     renewal = issue_from_quote(db, A1, first, OPENS)
     policies.unapprove(db, actor_of(db, GM), renewal, "Düzeltme")
     # when the second renewal quote is issued: refused, nothing created

@@ -705,12 +705,6 @@ def test_a_quote_saved_after_picking_b_is_a_quote_of_a(env: Env):
     assert b_hits(tab.payload(), w) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hole (helper B): PortalState._show_customer forgets the portal screens only when "
-    "the session is lost, not when the tab's customer changes (B -> A without a sign-out in "
-    "this tab); PortalPolicyState keeps B's policy, installments and amounts",
-)
 def test_a_tab_whose_customer_changes_forgets_the_previous_customers_screens(env: Env):
     """B's policy page is open in a tab; B's browser is then A's (A signed in from another
     tab: the cookie is A's now). At the tab's next portal event, nothing of B's is left in

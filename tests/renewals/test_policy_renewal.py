@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session
 
-from iztim_app.core.errors import NotFound
+from iztim_app.core.errors import Conflict, NotFound
 from iztim_app.core.renewals import services as renewals
 from iztim_app.core.renewals.services import PolicyRenewal
 from tests.foundation.support import actor_of
@@ -32,16 +32,35 @@ def test_the_block_follows_the_policy_from_not_offered_to_renewed(
     assert _of(db, A1, number, OPENS) == PolicyRenewal(
         number, "not_offered", None, None, OPENS, True
     )
-    # when a renewal quote is given, the block links it (and renewing stays open)
+    # when a renewal quote is given, the block links it, and renewing closes: that quote
+    # is revised instead (api.md: 409 while a renewal quote exists)
     quote = renew(db, A1, number, today=OPENS)
     assert _of(db, A1, number, OPENS) == PolicyRenewal(
-        number, "quote_given", quote.number, None, OPENS, True
+        number, "quote_given", quote.number, None, OPENS, False
     )
     # when the quote is issued as a policy, the block links that and the action closes
     renewal = issue_from_quote(db, A1, quote, today=OPENS)
     assert _of(db, A1, number, OPENS) == PolicyRenewal(
         number, "renewed", quote.number, renewal, OPENS, False
     )
+
+
+def test_a_second_renewal_quote_is_refused_while_the_first_is_usable(
+    db: Session, customers, quotes_url: str
+):
+    number = trafik_policy(db, customers.a1_person)
+    quote = renew(db, A1, number, today=OPENS)
+    before = book(quotes_url)
+    with pytest.raises(Conflict) as refused:
+        renew(db, A1, number, today=OPENS + timedelta(days=1))
+    assert refused.value.code == "renewal.quote_exists"
+    assert refused.value.params == {"number": number, "quote": quote.number}
+    assert book(quotes_url) == before
+    # once that quote has expired (still inside the window), renewing opens again
+    expired = quote.valid_until + timedelta(days=1)
+    assert expired <= END
+    assert _of(db, A1, number, expired).can_renew is True
+    assert renew(db, A1, number, today=expired).renews_policy_number == number
 
 
 def test_after_the_end_without_a_renewal_the_policy_has_lapsed(

@@ -60,7 +60,7 @@ def test_renewing_from_the_list_offers_a_quote_without_a_claim_free_step(
     assert (quote["renews_policy_number"], values["no_claims_step"]) == (number, "4")
     assert screen.message == f"Yenileme teklifi {quote['number']} hazırlandı."
     assert _rows(screen) == [
-        (str(number), "01.04.2026", "Teklif verildi", str(quote["number"]), "1")
+        (str(number), "01.04.2026", "Teklif verildi", str(quote["number"]), "")
     ]
 
 

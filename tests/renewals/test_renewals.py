@@ -274,7 +274,7 @@ def test_the_list_shows_each_policy_ending_in_the_range_with_its_renewal_state(
     assert page.total == 4
     assert _states(page) == [
         (lapsed, "lapsed", None, None, False),
-        (offered, "quote_given", quote.number, None, True),
+        (offered, "quote_given", quote.number, None, False),  # revise that quote instead
         (renewed, "renewed", renewal_quote.number, renewal, False),
         # ends 2 May: its window opens on 3 March, not yet today
         (untouched, "not_offered", None, None, False),
@@ -320,7 +320,7 @@ def test_a_rejected_renewal_quote_leaves_the_policy_not_offered(db: Session, cus
     quote = renew(db, A1, number, today=OPENS)
     assert quote.status == "awaiting_approval"
     listed = renewals.renewals_list(db, actor_of(db, A1), END, END, today=OPENS)
-    assert _states(listed) == [(number, "quote_given", quote.number, None, True)]
+    assert _states(listed) == [(number, "quote_given", quote.number, None, False)]
     quotes.reject(db, actor_of(db, APPROVER), quote.number, "Fiyat güncel değil", today=OPENS)
     # then the policy counts as not offered again
     page = renewals.renewals_list(db, actor_of(db, A1), END, END, today=OPENS)

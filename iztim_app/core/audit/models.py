@@ -18,6 +18,7 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(sa_column=utc_column(nullable=False, index=True))
     actor_id: int | None = Field(default=None, index=True)
     actor_code: str = Field(max_length=64)
+    via: str | None = Field(default=None, max_length=120)  # e.g. "api:<token name>" (issue 11)
     action: str = Field(max_length=64, index=True)
     entity_type: str = Field(max_length=64, index=True)
     entity_id: str = Field(max_length=64, index=True)

@@ -52,6 +52,7 @@ def record(
         at=clock.utcnow(),
         actor_id=actor.user_id if actor and actor.user_id else None,
         actor_code=actor.code if actor else (actor_code or SYSTEM),
+        via=(actor.via or None) if actor else None,
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),

@@ -67,6 +67,42 @@ def filled_values(values: dict[str, Any] | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in (values or {}).items() if str(v).strip() != ""}
 
 
+def _tariff_for(
+    db: Session, line_code: str, on: date, version: versions.TariffVersion | None
+) -> tuple[versions.TariffVersion, TariffSet]:
+    """`version`'s tariff, else the one in force on `on`; it must have the line."""
+    if version is None:
+        try:
+            version, tariff = versions.tariff_in_force(db, on)
+        except NotFound:
+            raise ValidationFailed("quote.no_tariff", field="line") from None
+    else:
+        tariff = versions.tariff_set_of(version)
+    if line_code not in tariff.lines:
+        raise ValidationFailed("quote.line_unknown", field="line")
+    return version, tariff
+
+
+def price_for_group(
+    db: Session,
+    actor: Actor,
+    line_code: str,
+    customer_group: str,
+    sum_insured: Decimal,
+    start: date,
+    end: date | None,
+    values: dict[str, Any] | None,
+    *,
+    on: date,
+) -> PriceResult:
+    """The quote form's price for a customer group instead of a chosen customer (the API's
+    `/price`): the same permission, tariff, line and date rules; nothing is stored."""
+    actor.require("quote.create")
+    _, tariff = _tariff_for(db, line_code, on, None)
+    dates.check_order(start, end, "end_date")
+    return price(tariff, line_code, customer_group, sum_insured, start, end, filled_values(values))
+
+
 def price_form(
     db: Session,
     inp: FormInput,
@@ -78,15 +114,7 @@ def price_form(
     """Validates and prices the form: on `version` when given (a policy from a quote keeps
     the quote's tariff), else on the tariff in force on `on`."""
     customer = visible_customer(db, inp.customer_id, actor=actor)
-    if version is None:
-        try:
-            version, tariff = versions.tariff_in_force(db, on)
-        except NotFound:
-            raise ValidationFailed("quote.no_tariff", field="line") from None
-    else:
-        tariff = versions.tariff_set_of(version)
-    if inp.line_code not in tariff.lines:
-        raise ValidationFailed("quote.line_unknown", field="line")
+    version, tariff = _tariff_for(db, inp.line_code, on, version)
     sum_insured = parse_amount(
         inp.sum_insured, "sum_insured", positive=True, code="quote.sum_insured_invalid"
     )

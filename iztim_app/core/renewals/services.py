@@ -62,6 +62,18 @@ def _renewal_policy_number(db: Session, number: int) -> int | None:
     return int(found) if found is not None else None
 
 
+def _live_renewal_quote(db: Session, number: int, today: date) -> int | None:
+    """A renewal quote of `number` still usable today (approved or awaiting approval, not
+    expired): a second one would only compete with it, so it is revised instead."""
+    return db.exec(
+        select(sa.func.max(Quote.number)).where(
+            Quote.renews_policy_number == number,
+            Quote.status.in_((QuoteStatus.APPROVED.value, QuoteStatus.AWAITING_APPROVAL.value)),
+            Quote.valid_until >= today,
+        )
+    ).one()
+
+
 def _renewed_values(in_force: dict[str, str], tariff_line: Any, claim_free: bool) -> dict:
     """The values in force, the no-claims step moved when the line has one."""
     values = dict(in_force)
@@ -100,6 +112,9 @@ def renew(
     renewed_by = _renewal_policy_number(db, policy.number)
     if renewed_by is not None:
         raise Conflict("renewal.already_renewed", number=policy.number, renewal=renewed_by)
+    live_quote = _live_renewal_quote(db, policy.number, today)
+    if live_quote is not None:
+        raise Conflict("renewal.quote_exists", number=policy.number, quote=live_quote)
     start, end = rules.next_term(policy.end_date)
     version = versions.version_in_force(db, start)
     if version is None:
@@ -214,7 +229,11 @@ def renewals_list(
                 renewal_quote_number=q_number,
                 renewal_policy_number=r_number,
                 can_renew=row_state != RenewalState.RENEWED.value
-                and rules.window_problem(p.end_date, today) is None,
+                and rules.window_problem(p.end_date, today) is None
+                and (
+                    row_state != RenewalState.QUOTE_GIVEN.value
+                    or _live_renewal_quote(db, p.number, today) is None
+                ),
             )
             for p, c_number, c_name, row_state, q_number, r_number in rows
         ],
@@ -254,6 +273,7 @@ def renewal_of(
         and policy.cancelled_from is None
         and row_state != RenewalState.RENEWED.value
         and rules.window_problem(policy.end_date, today) is None
+        and _live_renewal_quote(db, policy.number, today) is None
     )
     return PolicyRenewal(
         policy_number=policy.number,

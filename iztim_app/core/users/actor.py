@@ -42,6 +42,8 @@ class Actor:
     # A temporary password set by IT is still unchanged: the actor may do nothing but
     # change it (and sign out). Every check below refuses, so no service can forget it.
     password_change_pending: bool = False
+    # How the user acts when not on the screens, e.g. "api:<token name>": audited beside the code.
+    via: str = ""
 
     def can(self, permission: str) -> bool:
         return not self.password_change_pending and permission in self.permissions
