@@ -417,11 +417,11 @@ def _refused(
     attempt: PaymentAttempt | None,
     order_id: str,
     outcome: CallbackOutcome,
-    reason_code: str,
     source: str,
     customer_number: int | None,
 ) -> PaymentOutcome:
     """A callback that changes nothing: recorded, audited, answered."""
+    reason_code = f"payment.callback_{outcome.value}"
     db.rollback()
     _record_callback(db, attempt.id if attempt else None, order_id, outcome, reason_code, source)
     audit_log.record(
@@ -459,22 +459,16 @@ def complete_payment(db: Session, fields: Mapping[str, str], *, source: str = ""
             .execution_options(populate_existing=True)
         ).first()
     if attempt is None:
-        return _refused(
-            db, None, given, CallbackOutcome.UNKNOWN, "payment.callback_unknown", source, None
-        )
+        return _refused(db, None, given, CallbackOutcome.UNKNOWN, source, None)
     customer_number = db.exec(
         select(Customer.number).where(Customer.id == attempt.customer_id)
     ).one()
+
+    def refuse(outcome: CallbackOutcome) -> PaymentOutcome:
+        return _refused(db, attempt, given, outcome, source, customer_number)
+
     if attempt.status != AttemptStatus.STARTED.value:  # finished: no provider call at all
-        return _refused(
-            db,
-            attempt,
-            given,
-            CallbackOutcome.REPLAY,
-            "payment.callback_replay",
-            source,
-            customer_number,
-        )
+        return refuse(CallbackOutcome.REPLAY)
     try:
         gateway = providers.gateway(db, attempt.gateway)
         order = _order_of(attempt, gateway)
@@ -486,40 +480,16 @@ def complete_payment(db: Session, fields: Mapping[str, str], *, source: str = ""
         )
         result = CallbackResult("invalid", attempt.order_id, "payment.callback_invalid")
     if result.status == "invalid" or result.order_id != attempt.order_id:
-        return _refused(
-            db,
-            attempt,
-            given,
-            CallbackOutcome.INVALID,
-            "payment.callback_invalid",
-            source,
-            customer_number,
-        )
+        return refuse(CallbackOutcome.INVALID)
     nonce = _clean(result.nonce, 100) or None
     if nonce is not None:
         seen = db.exec(select(PaymentCallback.id).where(PaymentCallback.nonce == nonce)).first()
         if seen is not None:
-            return _refused(
-                db,
-                attempt,
-                given,
-                CallbackOutcome.REPLAY,
-                "payment.callback_replay",
-                source,
-                customer_number,
-            )
+            return refuse(CallbackOutcome.REPLAY)
     try:
         return _apply(db, attempt, result, nonce, given, source, customer_number)
     except sa.exc.IntegrityError:  # a nonce or transaction id recorded meanwhile
-        return _refused(
-            db,
-            attempt,
-            given,
-            CallbackOutcome.REPLAY,
-            "payment.callback_replay",
-            source,
-            customer_number,
-        )
+        return refuse(CallbackOutcome.REPLAY)
 
 
 def _finish(
@@ -585,15 +555,7 @@ def _apply(
     outcome = _OUTCOME_OF[result.status]
     status = result.status if result.status != "approved" else AttemptStatus.APPROVED.value
     if not _finish(db, attempt, status, result, result.reason_code):
-        return _refused(
-            db,
-            attempt,
-            given,
-            CallbackOutcome.REPLAY,
-            "payment.callback_replay",
-            source,
-            customer_number,
-        )
+        return _refused(db, attempt, given, CallbackOutcome.REPLAY, source, customer_number)
     if outcome is not CallbackOutcome.APPLIED:
         _record_callback(db, attempt.id, given, outcome, result.reason_code, source, nonce)
         _audit_finish(db, attempt, f"payment.{status}", result, customer_number, source)
@@ -611,15 +573,7 @@ def _apply(
     # An installment was paid (or changed) meanwhile: nothing is paid, staff refund the money.
     db.rollback()
     if not _finish(db, attempt, AttemptStatus.REVIEW.value, result, "payment.result_review"):
-        return _refused(
-            db,
-            attempt,
-            given,
-            CallbackOutcome.REPLAY,
-            "payment.callback_replay",
-            source,
-            customer_number,
-        )
+        return _refused(db, attempt, given, CallbackOutcome.REPLAY, source, customer_number)
     _record_callback(
         db, attempt.id, given, CallbackOutcome.REVIEW, "payment.result_review", source, nonce
     )
