@@ -45,12 +45,17 @@ run: demo
 	IZTIM_PORT=$(PORT) $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 # Browser tests run in their own pytest process (Playwright's loop stays apart from others).
+# The rest runs on TEST_WORKERS processes (pytest-xdist), a test file to a worker: most of a
+# test's time is spent waiting for the database, which the other worker fills.
+TEST_WORKERS ?= 2
+UNIT_TESTS = $(BIN)/python -m pytest -m "not browser" -q -n $(TEST_WORKERS) --dist loadfile
+
 test: setup
-	$(BIN)/python -m pytest -m "not browser" -q
+	$(UNIT_TESTS)
 	$(BIN)/python -m pytest -m browser -q
 
 test-unit: setup
-	$(BIN)/python -m pytest -m "not browser" -q
+	$(UNIT_TESTS)
 
 test-browser: setup
 	$(BIN)/python -m pytest -m browser -q

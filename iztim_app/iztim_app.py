@@ -1,13 +1,16 @@
 """The Reflex app: routes, each page guarded and loading its data on the server."""
 
 import reflex as rx
+from reflex.app import default_backend_exception_handler
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from iztim_app import download_routes, payment_routes, portal_routes, session_routes
 from iztim_app.api.app import api as json_api
+from iztim_app.core.db import database_unavailable
 from iztim_app.core.jobs.runner import runner as job_runner
 from iztim_app.core.outbox.sender import sender as outbox_sender
+from iztim_app.i18n import translate
 from iztim_app.pages.admin_offices import offices_page
 from iztim_app.pages.admin_users import users_page
 from iztim_app.pages.approvals import approvals_page
@@ -30,6 +33,7 @@ from iztim_app.pages.quote_stats import quote_stats_page
 from iztim_app.pages.renewals import renewals_page
 from iztim_app.pages.reports import reports_page
 from iztim_app.pages.tariffs import tariffs_page
+from iztim_app.security_headers import middleware as security_headers
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
 from iztim_app.states.approvals import ApprovalState
@@ -53,21 +57,46 @@ from iztim_app.states.reports import ReportsState
 from iztim_app.states.session import SessionState
 from iztim_app.states.tariffs import TariffState
 
+
+def on_backend_error(exception: Exception) -> rx.event.EventSpec:
+    """An event that failed outside the states' service calls (their `run_as` already turns
+    an outage into the screen's message): a plain message in both languages, never a trace
+    (logged by Reflex's handler); a database outage says so and that it is temporary."""
+    default_backend_exception_handler(exception)  # logs the traceback on the server
+    key = (
+        "availability.database_unavailable"
+        if database_unavailable(exception)
+        else "availability.unexpected_error"
+    )
+    return rx.toast.error(
+        translate(key, "tr"),
+        description=translate(key, "en"),
+        position="top-center",
+        id="backend_error",
+        fallback_to_alert=True,
+    )
+
+
 app = rx.App(
+    backend_exception_handler=on_backend_error,
     stylesheets=["/iztim.css", "/portal.css"],
     html_lang="tr",
     # HTTP routes beside the pages: the session cookie is set and cleared only there, and
     # files made in the background are handed out to their owner.
-    api_transformer=Starlette(
-        routes=[
-            *session_routes.ROUTES,
-            *download_routes.ROUTES,
-            *portal_routes.ROUTES,
-            *payment_routes.ROUTES,
-            # The JSON API v1 for integrations (specs/api.md), on the same port.
-            Mount("/api/v1", app=json_api),
-        ]
-    ),
+    api_transformer=[
+        Starlette(
+            routes=[
+                *session_routes.ROUTES,
+                *download_routes.ROUTES,
+                *portal_routes.ROUTES,
+                *payment_routes.ROUTES,
+                # The JSON API v1 for integrations (specs/api.md), on the same port.
+                Mount("/api/v1", app=json_api),
+            ]
+        ),
+        # Last, so it wraps everything above: security headers on every response.
+        security_headers,
+    ],
 )
 # With a mail server configured, this process's outbox sender starts with the app: it sends
 # what waited meanwhile, then tries failed e-mails again every few minutes.

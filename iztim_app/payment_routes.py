@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from iztim_app.client_address import client_address
 from iztim_app.core.db import session_scope
 from iztim_app.core.errors import DomainError
 from iztim_app.core.money import format_try
@@ -116,7 +117,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _source(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return client_address(request)
 
 
 def _test_gateway(db):  # noqa: ANN001, ANN202

@@ -16,6 +16,9 @@ from sqlmodel import Session
 from iztim_app.core import schema
 from iztim_app.core.db import get_engine, session_scope
 
+# After the run, every log is searched for card numbers, TCKNs, codes and tokens.
+pytest_plugins = ["tests.security.log_guard"]
+
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
@@ -39,6 +42,31 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     url = sqlite_url(path)
     schema.upgrade(url)
     get_engine(url).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_installation_template(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
+) -> Path:
+    """`iztim tariffs init` then `iztim demo load`, once per session (several seconds): the
+    demo modules copy it, never write to it."""
+    from iztim_app import demo
+    from iztim_app.core.tariffs import versions
+    from iztim_app.core.users.actor import operator_actor
+    from tests.foundation.support import use_settings
+    from tests.quotes.fixtures_db import SHIPPED
+
+    path = tmp_path_factory.mktemp("demo_installation") / "demo.db"
+    copy_sqlite(migrated_sqlite_template, path)
+    url = sqlite_url(path)
+    with pytest.MonkeyPatch.context() as mp:
+        use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
+        with session_scope(url) as db:
+            assert versions.load_shipped(db, operator_actor("setup"), SHIPPED)
+            assert demo.load(db) is True
+        get_engine(url).dispose()
+        get_engine.cache_clear()
     return path
 
 

@@ -26,8 +26,6 @@ from iztim_app.core.policies import services as policies
 from iztim_app.core.policies.models import Policy
 from iztim_app.core.quotes.models import Quote
 from iztim_app.core.renewals import services as renewals
-from iztim_app.core.tariffs import versions
-from iztim_app.core.users.actor import operator_actor
 from iztim_app.demo import policies as demo_policies
 from iztim_app.demo.policies import load_demo_policies
 from tests.conftest import copy_sqlite, sqlite_url
@@ -39,17 +37,15 @@ STAFF = {"sube.istanbul", "sube.ankara", "gm.onay"}
 
 @pytest.fixture(scope="module")
 def demo_book(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
+    tmp_path_factory: pytest.TempPathFactory, demo_installation_template: Path
 ) -> Iterator[str]:
-    """A fresh database after `iztim tariffs init` and `iztim demo load` (speed: bench/)."""
+    """A fresh copy of the session's database after `iztim tariffs init` and `iztim demo load`
+    (speed: bench/)."""
     target = tmp_path_factory.mktemp("demo_policies") / "demo.db"
-    copy_sqlite(migrated_sqlite_template, target)
+    copy_sqlite(demo_installation_template, target)
     url = sqlite_url(target)
     with pytest.MonkeyPatch.context() as mp:
         use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
-        with session_scope(url) as db:
-            assert versions.load_shipped(db, operator_actor("setup"), SHIPPED)
-            assert demo.load(db) is True
         yield url
         get_engine(url).dispose()
         get_engine.cache_clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from iztim_app.api import docs, errors, idempotency, routes_core, routes_policies, routes_quotes
+from iztim_app.api.routes_health import router as health_router
 
 api = FastAPI(
     title="İztim API",
@@ -23,4 +24,5 @@ idempotency.install(api)
 api.include_router(routes_core.router)
 api.include_router(routes_quotes.router)
 api.include_router(routes_policies.router)
+api.include_router(health_router)  # public: the load balancer's health check (H2)
 docs.install(api)

@@ -19,7 +19,9 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from iztim_app.api import idempotency
 from iztim_app.api.errors import language
+from iztim_app.client_address import client_address
 from iztim_app.core.api_tokens import services as api_tokens
 from iztim_app.core.db import session_scope
 from iztim_app.core.users.actor import Actor
@@ -35,7 +37,7 @@ class Caller:
 
 
 def source_of(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return client_address(request)
 
 
 def caller(
@@ -49,9 +51,12 @@ def caller(
     return Caller(actor=found.actor, token_name=found.token_name, lang=language(request))
 
 
-def database() -> Iterator[Session]:
-    """One session per request; services commit, anything unfinished is rolled back."""
+def database(request: Request) -> Iterator[Session]:
+    """One session per request; services commit, anything unfinished is rolled back. Under
+    an `Idempotency-Key` its commits also mark the key's claim as done, in the same
+    transaction (api/idempotency.py `watch_commits`)."""
     with session_scope() as db:
+        idempotency.watch_commits(db, request.scope)
         yield db
 
 

@@ -32,6 +32,9 @@ ASSETS = {
     "favicon-32x32.png": "image/png",
 }
 PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/assets/{name}"})
+# Public (no token) and documented, with its own answers only (no token problems): the
+# load balancer's health check (routes_health.py).
+PUBLIC_DOCUMENTED = frozenset({"/health"})
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -102,7 +105,9 @@ def document(api: FastAPI) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for operations in schema.get("paths", {}).values():
+    for path, operations in schema.get("paths", {}).items():
+        if path in PUBLIC_DOCUMENTED:
+            continue
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status, description in PROBLEMS.items():

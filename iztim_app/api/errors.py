@@ -12,10 +12,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from iztim_app import i18n
+from iztim_app.core.db import database_unavailable
 from iztim_app.core.errors import (
     AuthenticationFailed,
     Conflict,
@@ -41,7 +43,10 @@ CODES = {
     422: "validation_failed",
     429: "too_many_requests",
     500: "internal_error",
+    503: "service_unavailable",
 }
+# While the database is unreachable: try again after this many seconds.
+RETRY_AFTER_SECONDS = 5
 
 
 def language(request: Request | None = None, header: str | None = None) -> str:
@@ -188,7 +193,29 @@ async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> P
     return problem(exc.status_code, detail, lang, headers=getattr(exc, "headers", None))
 
 
+def unavailable_problem(lang: str) -> ProblemResponse:
+    """503 while the database cannot be reached (a restart, an outage): nothing was done,
+    the same request may be sent again (with its Idempotency-Key) after `Retry-After`."""
+    detail = i18n.translate("availability.database_unavailable", lang)
+    return problem(503, detail, lang, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+async def _on_database_error(request: Request, exc: Exception) -> ProblemResponse:
+    if not database_unavailable(exc):
+        return await _on_unexpected(request, exc)
+    log.warning(
+        "API request failed, database unavailable: %s %s: %s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+    )
+    return unavailable_problem(language(request))
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
+    # also what the middlewares (idempotency) raise: the database may be down there too
+    if database_unavailable(exc):
+        return await _on_database_error(request, exc)
     log.exception("API request failed: %s %s", request.method, request.url.path)
     lang = language(request)
     return problem(500, i18n.translate("api.internal_error", lang), lang)
@@ -198,4 +225,5 @@ def install(api: FastAPI) -> None:
     api.add_exception_handler(DomainError, _on_domain_error)
     api.add_exception_handler(RequestValidationError, _on_request_validation)
     api.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    api.add_exception_handler(DBAPIError, _on_database_error)
     api.add_exception_handler(Exception, _on_unexpected)

@@ -18,6 +18,7 @@ from iztim_app.cli import (  # noqa: E402, F401
     db,
     demo,
     offices,
+    ops,
     outbox,
     print_cmd,
     reports,

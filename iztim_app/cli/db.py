@@ -1,9 +1,17 @@
-"""`iztim db …`: schema migrations."""
+"""`iztim db …`: schema migrations, and moving an installation to another database."""
+
+import os
 
 import click
 
 from iztim_app.cli import main
 from iztim_app.core import schema
+from iztim_app.core.ops import OpsError, shown_url
+from iztim_app.i18n import error_text, translate
+
+
+def _lang() -> str:
+    return os.environ.get("IZTIM_LANG", "tr")
 
 
 @main.group()
@@ -17,3 +25,30 @@ def upgrade(revision: str) -> None:
     """Apply Alembic migrations to DATABASE_URL (default: the embedded SQLite file)."""
     schema.upgrade(revision=revision)
     click.echo(f"database at {revision}")
+
+
+@db.command()
+@click.option("--from", "source", required=True, help="sqlite:///… (the installation to move)")
+@click.option("--to", "target", required=True, help="postgresql+psycopg://… (an empty database)")
+def copy(source: str, target: str) -> None:
+    """Copy every row, number and audit record into an empty database (one transaction)."""
+    from iztim_app.core.ops.copy import copy_database
+
+    try:
+        summary = copy_database(source, target)
+    except OpsError as exc:
+        raise click.ClickException(error_text(exc, _lang())) from None
+    for table, rows in summary.tables:
+        click.echo(translate("ops.copy_table", _lang(), table=table, rows=rows))
+    click.echo(
+        translate(
+            "ops.copy_done",
+            _lang(),
+            source=shown_url(source),
+            target=shown_url(target),
+            revision=summary.revision,
+            tables=len(summary.tables),
+            rows=summary.rows,
+            sequences=len(summary.sequences),
+        )  # fmt: skip
+    )

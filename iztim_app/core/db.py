@@ -139,7 +139,43 @@ def get_engine(url: str | None = None) -> sa.Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # pool_pre_ping: a connection is tested (one round trip: 20–80 µs on loopback) when it
+    # is taken from the pool, so after a database restart no request fails on a dead
+    # connection: the first ping finds it, the pool is emptied and reconnects. A connect
+    # attempt gives up after 5 s (an unreachable host answers 503 instead of hanging).
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+CONNECT_TIMEOUT_SECONDS = 5
+# SQLSTATEs of a server that is going away or not accepting connections (class 08 is
+# "connection exception"): admin shutdown, crash shutdown, cannot connect now.
+_UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be reached (down, restarting, connection
+    lost), not that a statement failed: a deadlock, a constraint or a timeout of a query is
+    not an outage. The API answers 503 and the screens a plain message for these."""
+    if isinstance(exc, sa.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+    else:
+        orig = exc
+    sqlstate = getattr(orig, "sqlstate", "")  # psycopg errors only; SQLite has none
+    if sqlstate == "":
+        return False
+    import psycopg  # noqa: PLC0415 (only PostgreSQL installations raise these)
+
+    if not isinstance(orig, psycopg.OperationalError):
+        return False
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_STATES
 
 
 @contextmanager

@@ -50,6 +50,12 @@ MESSAGES = {
         "Bu Idempotency-Key ile gönderilen istek hâlâ işleniyor.",
         "The request sent with this Idempotency-Key is still being processed.",
     ),
+    "api.idempotency_answer_lost": (
+        "Bu Idempotency-Key ile gönderilen önceki istek gerçekleştirildi, ancak yanıtı"
+        " kaydedilemedi; tekrar göndermeyin, kaydı sorgulayın (GET).",
+        "The earlier request with this Idempotency-Key was carried out, but its answer was"
+        " lost; do not send it again, look the record up (GET).",
+    ),
     # tokens (admin screen, CLI)
     "api_token.name_required": ("Anahtar adı zorunlu.", "The token name is required."),
     "api_token.name_too_long": (

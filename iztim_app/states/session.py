@@ -16,7 +16,7 @@ import reflex as rx
 
 from iztim_app import i18n, session_routes
 from iztim_app.core.auth import services as auth
-from iztim_app.core.db import session_scope
+from iztim_app.core.db import database_unavailable, session_scope
 from iztim_app.core.errors import DomainError, ValidationFailed
 from iztim_app.core.paging import Page
 from iztim_app.core.sessions import services as sessions
@@ -221,6 +221,10 @@ def run_as(
         return Outcome(False, error=i18n.error_text(exc, lang), field=exc.field or "")
     except DomainError as exc:
         return Outcome(False, error=i18n.error_text(exc, lang))
+    except Exception as exc:
+        if not database_unavailable(exc):  # a bug stays a bug (the backend handler shows it)
+            raise
+        return Outcome(False, error=i18n.translate("availability.database_unavailable", lang))
 
 
 class AppState(SessionState):

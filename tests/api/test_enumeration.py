@@ -42,6 +42,8 @@ PREFIX = "/api/v1"
 # Routes anyone may read: the API's own documentation and Swagger UI's files (no record,
 # no data). Kept here, not imported from api/docs.py: adding a public route takes this file.
 PUBLIC_PATHS = {"/openapi.json", "/docs", "/docs/assets/{name}"}
+# Public routes that are documented and in TABLE: they answer without a token.
+PUBLIC_ROUTES = {("GET", "/health")}
 PUBLIC_MOUNT_PREFIX = "/docs/"  # Swagger UI's files, should they ever be mounted
 # What a refused call may touch: the token's "last used" moment (api.md: tokens list it).
 VOLATILE_TABLES = {"api_token"}
@@ -154,6 +156,8 @@ def _numbers(answer: Any, key: str = "number") -> list[Any]:
 PERIOD = {"from": "2000-01-01", "to": "2100-01-01"}
 
 TABLE: dict[tuple[str, str], Call] = {
+    # public: the load balancer's health check (no token; no record; see PUBLIC_ROUTES)
+    ("GET", "/health"): Call(None, "own", lambda w: "/health"),
     ("GET", "/me"): Call(None, "own", lambda w: "/me"),
     ("GET", "/lines"): Call(None, "own", lambda w: "/lines"),
     ("POST", "/price"): Call("quote.create", "own", lambda w: "/price", _price_body),
@@ -390,6 +394,10 @@ def test_without_a_token_every_route_answers_401_and_changes_nothing(
     # given agency A's records
     w = agency_a_world(api_url)
     changed = _changes(api_url)
+    if key in PUBLIC_ROUTES:  # the health check: answers without a token, changes nothing
+        assert _call(client, key, w, {}).status_code == 200
+        assert changed() == {}
+        return
     # when the route is called with no Authorization header
     _problem(_call(client, key, w, {}), 401, "unauthenticated")
     # then 401 unauthenticated, and nothing changed

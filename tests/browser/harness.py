@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -76,13 +77,42 @@ class RunningApp:
                 pass
 
 
-def start_app(
-    workdir: Path, database_url: str, extra_env: dict[str, str] | None = None
-) -> RunningApp:
-    port = free_port()
-    env = app_env(database_url, port, extra_env)
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copies a SQLite database page by page (SQLite's backup API), WAL pages included.
+
+    The target may be the database of a running app: its connections see the copy at their
+    next statement (the backup takes the write lock; a busy target is retried)."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target, timeout=30)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def prepare_database(database_url: str) -> None:
+    """Migrates the database, loads the shipped tariffs and the demo installation."""
+    env = app_env(database_url, 0)
     for args in (["db", "upgrade"], ["tariffs", "init"], ["demo", "load"]):
         subprocess.run([sys.executable, "-m", "iztim_app", *args], cwd=ROOT, env=env, check=True)
+
+
+def start_app(
+    workdir: Path,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    prepared: bool = False,
+) -> RunningApp:
+    """Starts the app on a free port; `prepared`: the database already holds the demo."""
+    port = free_port()
+    env = app_env(database_url, port, extra_env)
+    if not prepared:
+        for args in (["db", "upgrade"], ["tariffs", "init"], ["demo", "load"]):
+            subprocess.run(
+                [sys.executable, "-m", "iztim_app", *args], cwd=ROOT, env=env, check=True
+            )
     log = workdir / f"reflex-{port}.log"
     with log.open("w") as fh:
         process = subprocess.Popen(

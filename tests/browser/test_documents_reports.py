@@ -19,7 +19,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -34,7 +33,6 @@ from tests.browser.documents_journeys import (
     try_text,
     verification_path,
 )
-from tests.browser.harness import free_port, start_app
 from tests.browser.journeys import expect_signed_in, sign_in
 
 CHANNELS = {"head_office": "GM direkt", "branch": "Şube", "agency": "Acente"}
@@ -48,21 +46,12 @@ def shot(request):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="module")
-def mail_app(tmp_path_factory):  # noqa: ANN201
-    """One app for the module, its outbox sender pointed at the test's SMTP server."""
+def mail_app(mail_server_app):  # noqa: ANN001, ANN201
+    """The session's app whose outbox sender mails to a loopback SMTP server; this module's
+    inbox receives, and the demo data is restored when the module ends."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    workdir = tmp_path_factory.mktemp("documents-app")
-    env = {
-        "IZTIM_SMTP_HOST": "127.0.0.1",
-        "IZTIM_SMTP_PORT": str(controller.port),
-        "IZTIM_SMTP_FROM": "police@iztim.test",
-    }
-    running = start_app(workdir, f"sqlite:///{workdir / 'iztim.db'}", env)
-    yield running, AppDatabase(running.env["DATABASE_URL"]), inbox
-    running.stop()
-    controller.stop()
+    with mail_server_app.delivering_to(inbox) as running:
+        yield running, AppDatabase(running.env["DATABASE_URL"]), inbox
 
 
 def _downloaded(info) -> bytes:  # noqa: ANN001

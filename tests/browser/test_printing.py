@@ -12,12 +12,10 @@ import sqlite3
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import Screens
-from tests.browser.harness import free_port, start_app
 from tests.browser.journeys import expect_signed_in, sign_in
 from tests.quotes.test_quote_email import Inbox
 
@@ -30,21 +28,11 @@ def shot(request):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="module")
-def mail_app(tmp_path_factory):  # noqa: ANN001, ANN201
+def mail_app(mail_server_app):  # noqa: ANN001, ANN201
+    """The session's app with a loopback SMTP server; this module's inbox receives."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    workdir = tmp_path_factory.mktemp("print-app")
-    database = workdir / "iztim.db"
-    env = {
-        "IZTIM_SMTP_HOST": "127.0.0.1",
-        "IZTIM_SMTP_PORT": str(controller.port),
-        "IZTIM_SMTP_FROM": "police@iztim.test",
-    }
-    running = start_app(workdir, f"sqlite:///{database}", env)
-    yield running, database, inbox
-    running.stop()
-    controller.stop()
+    with mail_server_app.delivering_to(inbox) as running:
+        yield running, mail_server_app.database, inbox
 
 
 def _one(database, sql: str) -> tuple:  # noqa: ANN001

@@ -32,8 +32,9 @@ def _services_or_skip():
 
 
 @pytest.fixture(scope="module")
-def scaled_app(tmp_path_factory):
+def scaled_app(tmp_path_factory, app_pool):  # noqa: ANN001
     admin = _services_or_skip()
+    app_pool.release()  # its build would break the pages of an app still running
     name = f"iztim_browser_{secrets.token_hex(4)}"
     admin.execute(f'CREATE DATABASE "{name}"')
     workdir = tmp_path_factory.mktemp("scaled")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from iztim_app import demo
 from iztim_app.core import clock
 from iztim_app.core.audit.models import AuditEvent
 from iztim_app.core.commissions import services as commissions
@@ -19,8 +18,6 @@ from iztim_app.core.commissions.models import CommissionEntry, CommissionRate
 from iztim_app.core.db import get_engine, session_scope
 from iztim_app.core.money import ZERO
 from iztim_app.core.policies.models import Policy
-from iztim_app.core.tariffs import versions
-from iztim_app.core.users.actor import operator_actor
 from iztim_app.demo.commissions import load_demo_commissions
 from tests.conftest import copy_sqlite, sqlite_url
 from tests.foundation.support import actor_of, use_settings
@@ -29,16 +26,14 @@ from tests.quotes.fixtures_db import SHIPPED
 
 @pytest.fixture(scope="module")
 def demo_url(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
+    tmp_path_factory: pytest.TempPathFactory, demo_installation_template: Path
 ) -> Iterator[str]:
+    """A fresh copy of the session's database after `iztim tariffs init` and `iztim demo load`."""
     target = tmp_path_factory.mktemp("demo_commissions") / "demo.db"
-    copy_sqlite(migrated_sqlite_template, target)
+    copy_sqlite(demo_installation_template, target)
     url = sqlite_url(target)
     with pytest.MonkeyPatch.context() as mp:
         use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
-        with session_scope(url) as db:
-            assert versions.load_shipped(db, operator_actor("setup"), SHIPPED)
-            assert demo.load(db) is True
         yield url
         get_engine(url).dispose()
         get_engine.cache_clear()

@@ -141,7 +141,8 @@ def test_the_app_serves_the_cookie_routes():
     """The Reflex app mounts these routes on its own port (api_transformer)."""
     from iztim_app.iztim_app import app
 
-    paths = {route.path for route in app.api_transformer.routes}
+    (routes_app,) = [t for t in app.api_transformer if hasattr(t, "routes")]
+    paths = {route.path for route in routes_app.routes}
     assert {"/auth/session", "/auth/signed-out"} <= paths
 
 

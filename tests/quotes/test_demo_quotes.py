@@ -23,7 +23,6 @@ from iztim_app.core.quotes.services import QuoteFilter
 from iztim_app.core.tariffs import versions
 from iztim_app.core.tariffs.rating import price
 from iztim_app.core.tariffs.tables import TariffVersion
-from iztim_app.core.users.actor import operator_actor
 from iztim_app.demo.quotes import load_demo_quotes
 from tests.conftest import copy_sqlite, sqlite_url
 from tests.foundation.support import actor_of, use_settings
@@ -44,18 +43,16 @@ PREPARERS = {
 
 @pytest.fixture(scope="module")
 def demo_book(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
+    tmp_path_factory: pytest.TempPathFactory, demo_installation_template: Path
 ) -> Iterator[str]:
-    """A fresh database after `iztim tariffs init` and `iztim demo load` (its speed is
-    measured by bench/demo_load.py, not here: a timing assertion fails on a busy machine)."""
+    """A fresh copy of the session's database after `iztim tariffs init` and `iztim demo load`
+    (its speed is measured by bench/demo_load.py, not here: a timing assertion fails on a busy
+    machine)."""
     target = tmp_path_factory.mktemp("demo_quotes") / "demo.db"
-    copy_sqlite(migrated_sqlite_template, target)
+    copy_sqlite(demo_installation_template, target)
     url = sqlite_url(target)
     with pytest.MonkeyPatch.context() as mp:
         use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
-        with session_scope(url) as db:
-            assert versions.load_shipped(db, operator_actor("setup"), SHIPPED)
-            assert demo.load(db) is True
         yield url
         get_engine(url).dispose()
         get_engine.cache_clear()

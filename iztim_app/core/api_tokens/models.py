@@ -46,3 +46,6 @@ class ApiIdempotency(SQLModel, table=True):
     status_code: int | None = Field(default=None)
     content_type: str | None = Field(default=None, max_length=120)
     body: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
+    # Set by the request's own transaction when it commits (api/idempotency.py), so a
+    # claim whose answer was never stored says whether the work was done.
+    committed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -22,6 +22,7 @@ from iztim_app.core.api_tokens.models import ApiToken
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.auth import throttle
 from iztim_app.core.errors import AuthenticationFailed, Conflict, NotFound, ValidationFailed
+from iztim_app.core.organisation.models import Office
 from iztim_app.core.sessions.services import hash_secret
 from iztim_app.core.users.actor import Actor, load_actor
 from iztim_app.core.users.models import User
@@ -244,11 +245,10 @@ def authenticate(
     if seconds:
         db.rollback()
         raise AuthenticationFailed("auth.throttled", seconds=seconds)
-    token = None
-    if len(presented) <= MAX_TOKEN_LENGTH:
-        token = db.exec(
-            select(ApiToken).where(ApiToken.token_hash == hash_secret(presented))
-        ).first()
+    # (token, user, office): held here, so the session keeps the user and office (it holds
+    # what it read only as long as someone else does) for `load_actor` to find
+    found_row = _token_with_user(db, presented) if len(presented) <= MAX_TOKEN_LENGTH else None
+    token = found_row[0] if found_row is not None else None
     if token is None or token_status(token, now) != "active":
         throttle.count_failure(db, key, found, now)
         db.commit()
@@ -257,13 +257,29 @@ def authenticate(
     if actor is None:  # disabled user or closed office: not a guess, not counted
         db.rollback()
         raise AuthenticationFailed("api.unauthenticated")
+    # Read before the transaction ends: a rollback expires the row (reading it again
+    # would cost a query and a connection).
+    name, token_id = token.name, token.id
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         token.last_used_at = now
         db.commit()
     else:
         db.rollback()
     return TokenActor(
-        actor=dataclasses.replace(actor, via=f"api:{token.name}"),
-        token_name=token.name,
-        token_id=token.id,
+        actor=dataclasses.replace(actor, via=f"api:{name}"),
+        token_name=name,
+        token_id=token_id,
     )
+
+
+def _token_with_user(db: Session, presented: str) -> tuple[ApiToken, User, Office | None] | None:
+    """The token by its hash, with its user and the user's office read in the same query:
+    while the caller holds them, `load_actor` (which checks both) finds them in the session
+    instead of asking the database twice more. Every request still reads all three afresh."""
+    found = db.exec(
+        select(ApiToken, User, Office)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Office, Office.id == User.office_id, isouter=True)
+        .where(ApiToken.token_hash == hash_secret(presented))
+    ).first()
+    return None if found is None else (found[0], found[1], found[2])

@@ -75,11 +75,13 @@ def earn(db: Session, posting: Posting) -> Decimal:
     no agency, or no rate when the policy was first approved: nothing recorded, 0 returned."""
     if posting.channel != AGENCY:
         return ZERO
-    anchor = _anchor(db, posting.policy_number)
+    first = posting.document == POLICY and posting.policy_version == 1
+    # Version 1 approved is the policy's first document: no entry (anchor) can exist yet.
+    anchor = None if first else _anchor(db, posting.policy_number)
     if anchor is None:
         # Only the policy's first approval (version 1: later versions come from
         # un-approval) looks the rate table up; every later document follows it.
-        if posting.document != POLICY or posting.policy_version != 1:
+        if not first:
             return ZERO
         found = rate_in_force(db, posting.office_id, posting.line_code, posting.day)
         if found is None:

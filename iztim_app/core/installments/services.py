@@ -36,8 +36,7 @@ from iztim_app.core.numbering import parse_number
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.policies import lookup
 from iztim_app.core.policies.models import Policy, PolicyStatus
-from iztim_app.core.tariffs.tables import TariffVersion
-from iztim_app.core.tariffs.versions import tariff_set_of
+from iztim_app.core.tariffs.versions import get_version, tariff_set_of
 from iztim_app.core.users.actor import Actor
 
 MAX_REFERENCE = 100
@@ -213,7 +212,7 @@ def _refund_row(refund: RefundDue, customer_name: str = "") -> RefundRow:
 
 def max_installments(db: Session, policy: Policy) -> int:
     """The line's `max_installments` in the policy's own tariff version."""
-    version = db.get(TariffVersion, policy.tariff_version_id)
+    version = get_version(db, policy.tariff_version_id)
     if version is None:
         raise NotFound("tariff.not_found")
     return tariff_set_of(version).line(policy.line_code).line.max_installments
@@ -234,7 +233,7 @@ def _untouched(db: Session, number: int, plan: list[Installment], gross: Decimal
     )
 
 
-def create_plan(db: Session, policy: Policy) -> list[Installment]:
+def create_plan(db: Session, policy: Policy, *, new: bool = False) -> list[Installment]:
     """The installments of a policy version that has just been approved, in the caller's
     transaction. Refuses more installments than the line allows (`installment_count`).
 
@@ -242,8 +241,11 @@ def create_plan(db: Session, policy: Policy) -> list[Installment]:
     nothing has happened to the plan (no payment, refund or endorsement) it is made anew
     from this version (its premium, start and number of installments); otherwise the plan
     and its payments stay and only the change of gross premium against the un-approved
-    version is applied, effective on the start date. The same version again: nothing."""
-    existing = _installments(db, policy.number, lock=True)
+    version is applied, effective on the start date. The same version again: nothing.
+
+    `new`: the policy's number was drawn in this transaction (issuing), so it has no plan
+    yet and looking one up is skipped."""
+    existing = [] if new else _installments(db, policy.number, lock=True)
     if existing:
         previous = db.exec(
             select(Policy.gross_premium)

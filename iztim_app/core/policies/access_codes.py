@@ -42,23 +42,27 @@ def code_of(db: Session, policy_number: int) -> str | None:
     ).first()
 
 
-def _insert_if_missing(db: Session, policy_number: int) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: two approvals of one number racing keep one code."""
+def _insert_if_missing(db: Session, policy_number: int) -> str | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING code: two approvals of one number racing
+    keep one code. The new code, or None when the number already had one."""
     row = {"policy_number": policy_number, "code": new_code(), "created_at": clock.utcnow()}
     if db.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(PolicyAccessCode.__table__).values(**row)
-    db.execute(statement.on_conflict_do_nothing(index_elements=["policy_number"]))
+    table = PolicyAccessCode.__table__
+    statement = insert(table).values(**row)
+    statement = statement.on_conflict_do_nothing(index_elements=["policy_number"])
+    return db.execute(statement.returning(table.c.code)).scalar()
 
 
 def ensure(db: Session, policy: Any) -> str:
-    """The policy's access code, created (in the caller's transaction) on its first approval."""
-    found = code_of(db, policy.number)
-    if found is not None:
-        return found
-    _insert_if_missing(db, policy.number)
-    found = code_of(db, policy.number)
+    """The policy's access code, created (in the caller's transaction) on its first approval.
+
+    Inserting first: a first approval (nearly every call) takes one statement; a number that
+    already has its code keeps it and reads it."""
+    found = _insert_if_missing(db, policy.number)
+    if found is None:
+        found = code_of(db, policy.number)
     assert found is not None
     return found

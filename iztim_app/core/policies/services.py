@@ -295,7 +295,7 @@ def _price(
             raise ValidationFailed("policy.quote_mismatch", field="line")
         if str(inp.customer_id) != str(quote.customer_id):
             raise ValidationFailed("policy.quote_mismatch", field="customer")
-        version = db.get(versions.TariffVersion, quote.tariff_version_id)
+        version = versions.get_version(db, quote.tariff_version_id)
     form = pricing.price_form(db, inp, actor=actor, on=today, version=version)
     line = form.tariff.lines[inp.line_code].line
     count = installment_rules.check_count(inp.installment_count, line.max_installments)
@@ -323,13 +323,16 @@ def _figures(policy: Policy) -> dict[str, Any]:
     }
 
 
-def _on_approved(db: Session, policy: Policy) -> None:
+def _on_approved(db: Session, policy: Policy, *, new: bool = False) -> None:
     """Side effects of a version becoming approved, called explicitly inside the same
     transaction: the installment plan (kept, and adjusted, when a version is re-approved),
-    the portal access code (made once per policy) and the day's production."""
-    installment_services.create_plan(db, policy)
+    the portal access code (made once per policy) and the day's production.
+
+    `new`: the policy was inserted approved by this transaction with a number just drawn
+    (`issue`), so no plan can exist yet and the object holds exactly what was stored."""
+    installment_services.create_plan(db, policy, new=new)
     access_codes.ensure(db, policy)
-    production.post_policy(db, policy)
+    production.post_policy(db, policy, stored=new)
 
 
 # ------------------------------------------------------------------ from a quote, preview
@@ -431,7 +434,7 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
     now = clock.utcnow()
     try:
         policy = Policy(
-            number=next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER),
+            number=0,  # drawn below: the sequence row stays locked from the draw to commit
             version=1,
             status=status.value,
             issue_date=today,
@@ -461,6 +464,7 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
             approved_by_code=actor.code if approved else None,
             approved_at=now if approved else None,
         )
+        policy.number = next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER)
         if priced.quote is not None and priced.quote.renews_policy_number is not None:
             # After the number is drawn: issues at the same moment wait on the sequence row,
             # so the second one sees the first one's renewal.
@@ -484,13 +488,25 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
             },
         )
         if approved:
-            _on_approved(db, policy)
+            _on_approved(db, policy, new=True)
         db.commit()
     except BaseException:
         db.rollback()
         raise
-    db.expire_all()  # the view shows what was stored
-    return _result(db, actor, policy)
+    # The view shows what was stored: the policy is read again; the customer, quote and
+    # tariff version this transaction read come from the session (issuing changed only the
+    # quote's link, synchronised by its UPDATE), then everything is expired as before.
+    try:
+        db.refresh(policy)  # the issuer sees the policy it just made (`get_policy`'s check)
+        view = _view(db, policy, new=True)
+    finally:
+        db.expire_all()
+    return IssueResult(
+        policy=view,
+        approved=approved,
+        limit_exceeded=not approved,
+        message="policy.issued_approved" if approved else "policy.issued_awaiting",
+    )
 
 
 def _check_not_renewed(db: Session, expiring: int) -> None:
@@ -540,7 +556,8 @@ def _link_quote(db: Session, actor: Actor, quote: Quote, policy_number: int) -> 
     # The customer's portal request for this quote, if one is open, is done (explicit call).
     from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
 
-    portal_requests.quote_became_policy(db, actor, quote.id, policy_number)
+    with db.no_autoflush:  # its read needs nothing pending: the audit rows go in one INSERT
+        portal_requests.quote_became_policy(db, actor, quote.id, policy_number)
 
 
 # ------------------------------------------------------------------ approval
@@ -741,7 +758,7 @@ def _price_draft(
         raise ValidationFailed("policy.fixed_on_draft", field="line")
     if str(inp.customer_id) != str(policy.customer_id):
         raise ValidationFailed("policy.fixed_on_draft", field="customer")
-    version = db.get(versions.TariffVersion, policy.tariff_version_id)
+    version = versions.get_version(db, policy.tariff_version_id)
     return policy, _price(db, actor, replace(inp, quote_number=None), today, version=version)
 
 
@@ -818,15 +835,27 @@ def _in_force(db: Session, policy: Policy) -> tuple[Decimal, Decimal, dict[str, 
     return figures.sum_insured, figures.net_premium, figures.taxes, figures.gross_premium
 
 
-def _view(db: Session, policy: Policy) -> PolicyView:
+def _view(db: Session, policy: Policy, *, new: bool = False) -> PolicyView:
+    """`new`: a policy just issued (its number drawn by this session's last transaction):
+    its only version, without endorsements yet, so neither is looked up."""
     customer = db.get(Customer, policy.customer_id)
-    version = db.get(versions.TariffVersion, policy.tariff_version_id)
+    version = versions.get_version(db, policy.tariff_version_id)
     quote = db.get(Quote, policy.quote_id) if policy.quote_id else None
-    latest = db.exec(
-        select(sa.func.max(Policy.version)).where(Policy.number == policy.number)
-    ).one()
-    latest = int(latest[0] if isinstance(latest, tuple | sa.Row) else latest)
-    si, net, taxes, gross = _in_force(db, policy)
+    if new:
+        latest = policy.version
+        figures = in_force.figures(policy, [])
+        si, net, taxes, gross = (
+            figures.sum_insured,
+            figures.net_premium,
+            figures.taxes,
+            figures.gross_premium,
+        )
+    else:
+        latest = db.exec(
+            select(sa.func.max(Policy.version)).where(Policy.number == policy.number)
+        ).one()
+        latest = int(latest[0] if isinstance(latest, tuple | sa.Row) else latest)
+        si, net, taxes, gross = _in_force(db, policy)
     return PolicyView(
         id=policy.id,
         number=policy.number,

@@ -13,9 +13,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlmodel import Session, select
 
 from iztim_app.core import clock
@@ -82,16 +82,33 @@ def unpack(content: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-@lru_cache(maxsize=16)
-def _load_cached(version_id: int, sha256: str, content: bytes) -> TariffSet:
-    tariff_set, problems = load_tariff_set(unpack(content))
-    if tariff_set is None:  # stored versions were valid when stored
-        raise ValidationFailed("tariff.stored_invalid", problems=len(problems))
-    return tariff_set
+_PARSED: dict[tuple[int, str], TariffSet] = {}
+_PARSED_MAX = 16
 
 
 def tariff_set_of(version: TariffVersion) -> TariffSet:
-    return _load_cached(version.id, version.sha256, version.content)
+    """The version's parsed tariff, cached per (id, sha256) in this process. The content is
+    read only for a version not parsed yet: callers load versions with it deferred
+    (`get_version`, `version_in_force`), so pricing does not fetch the zip every time."""
+    key = (version.id, version.sha256)
+    found = _PARSED.get(key)
+    if found is None:
+        found, problems = load_tariff_set(unpack(version.content))
+        if found is None:  # stored versions were valid when stored
+            raise ValidationFailed("tariff.stored_invalid", problems=len(problems))
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)), None)
+        _PARSED[key] = found
+    return found
+
+
+def get_version(db: Session, version_id: int) -> TariffVersion | None:
+    """A version by id for pricing, its content deferred (see `tariff_set_of`); one already
+    loaded in this transaction is taken from the session without asking again."""
+    found = db.identity_map.get(db.identity_key(TariffVersion, version_id))
+    if found is not None and not sa.inspect(found).expired_attributes:
+        return found
+    return db.get(TariffVersion, version_id, options=[orm.defer(TariffVersion.content)])
 
 
 # ------------------------------------------------------------------ in force
@@ -101,6 +118,7 @@ def version_in_force(db: Session, on: date | None = None) -> TariffVersion | Non
     on = on or clock.today()
     return db.exec(
         select(TariffVersion)
+        .options(orm.defer(TariffVersion.content))
         .where(TariffVersion.status == ACTIVATED, TariffVersion.effective_from <= on)
         .order_by(TariffVersion.effective_from.desc(), TariffVersion.number.desc())
     ).first()
