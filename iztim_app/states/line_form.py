@@ -49,6 +49,10 @@ class LineFormState(rx.State, mixin=True):
         """The tariff the line choice reads."""
         raise NotImplementedError
 
+    async def _repriced(self) -> Outcome | None:
+        """`_preview` after a field changes; a screen may price off the event loop."""
+        return self._preview()
+
     def _ready_to_price(self) -> bool:
         return bool(
             self.line_code and self.customer.get("id") and self.sum_insured and self.start_date
@@ -121,26 +125,26 @@ class LineFormState(rx.State, mixin=True):
         self._report(found, self._preview())
 
     @rx.event
-    def set_value(self, name: str, value: str):
+    async def set_value(self, name: str, value: str):
         name = str(name)
         if name in self.values:
             self.values = {**self.values, name: str(value)[:200]}
-            self._report(self._preview())
+            self._report(await self._repriced())
 
     @rx.event
-    def set_sum_insured(self, value: str):
+    async def set_sum_insured(self, value: str):
         self.sum_insured = str(value)[:30]
-        self._report(self._preview())
+        self._report(await self._repriced())
 
     @rx.event
-    def set_start(self, value: str):
+    async def set_start(self, value: str):
         self.start_date = str(value)[:10]
-        self._report(self._preview())
+        self._report(await self._repriced())
 
     @rx.event
-    def set_end(self, value: str):
+    async def set_end(self, value: str):
         self.end_date = str(value)[:10]
-        self._report(self._preview())
+        self._report(await self._repriced())
 
     @rx.event
     def search_customers(self, form: dict):

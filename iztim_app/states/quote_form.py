@@ -31,11 +31,20 @@ class QuoteFormState(LineFormState, AppState):
         self.price_rows, self.worksheet = [], []
         if not self._ready_to_price():
             return None
-        found = self._call(quotes.preview, self._input()).quietly()
-        if not found.ok:
-            return found
-        r = found.value
-        self._show_price(r.net_premium, r.taxes, r.gross_premium, r.worksheet, r.needs_approval)
+        return self._priced(self._call(quotes.preview, self._input()))
+
+    async def _repriced(self) -> Outcome | None:
+        """`_preview` with the pricing in a worker thread (typing in a field prices often)."""
+        self.price_rows, self.worksheet = [], []
+        if not self._ready_to_price():
+            return None
+        return self._priced(await self._call_in_thread(quotes.preview, self._input()))
+
+    def _priced(self, found: Outcome) -> Outcome:
+        found = found.quietly()
+        if found.ok:
+            r = found.value
+            self._show_price(r.net_premium, r.taxes, r.gross_premium, r.worksheet, r.needs_approval)
         return found
 
     def _input(self) -> quotes.QuoteInput:
@@ -89,7 +98,10 @@ class QuoteFormState(LineFormState, AppState):
         return priced
 
     @rx.event
-    def save(self):
-        saved = self._act(quotes.save_quote, self._input(), revises=self.revising or None)
+    async def save(self):
+        saved = await self._call_in_thread(
+            quotes.save_quote, self._input(), revises=self.revising or None
+        )
+        self._report(saved)
         if saved.ok:
             return rx.redirect(f"/teklifler/detay?no={saved.value.number}&kaydedildi=1")

@@ -6,6 +6,7 @@ state reads it from the Cookie header of the socket's handshake and never holds 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.parse
 from collections.abc import Callable
@@ -252,6 +253,15 @@ class AppState(SessionState):
         """Re-checks the session and runs `service(db, actor, …)`; our errors become the
         outcome. Changes nothing on the screen."""
         return run_as(self._token(), self.lang_pref, service, *args, **kwargs)
+
+    async def _call_in_thread(
+        self, service: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Outcome:
+        """`_call` in a worker thread: the event loop keeps serving other tabs while this
+        one waits for the database. Token and language are read here, on the loop; the
+        thread gets plain arguments only and never touches the state."""
+        token, lang = self._token(), self.lang_pref
+        return await asyncio.to_thread(run_as, token, lang, service, *args, **kwargs)
 
     def _report(
         self, outcome: Outcome | None, followed: Outcome | None = None, done: Done = None

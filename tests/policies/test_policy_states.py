@@ -7,6 +7,7 @@ handlers (as any browser may), and what reaches the browser.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -61,8 +62,8 @@ def _fill_konut(f: PolicyFormState, customer_id: int, sum_insured: str) -> None:
     f.choose_line("konut")
     f.pick_customer(str(customer_id))
     for name, value in FORMS["konut"].items():
-        f.set_value(name, value)
-    f.set_sum_insured(sum_insured)
+        asyncio.run(f.set_value(name, value))
+    asyncio.run(f.set_sum_insured(sum_insured))
 
 
 def _redirect_target(event: Any) -> str:
@@ -96,7 +97,7 @@ def test_a_quote_becomes_an_approved_policy_after_preview_and_confirm(
     assert f.sum_insured == "300.000,00"
     # (the insured object's details the quote did not need are left to complete)
     assert f.values == {**{k: str(v) for k, v in quote.values.items()}, "address": ""}
-    f.set_value("address", "Moda Cad. 12, Kadıköy")
+    asyncio.run(f.set_value("address", "Moda Cad. 12, Kadıköy"))
     assert f.price_rows[-1]["amount"] == format_try(quote.gross_premium)
     assert f.installment_options == ["1", "2", "3", "4", "5", "6"]
 
@@ -417,7 +418,7 @@ def test_un_approval_opens_a_draft_version_that_is_edited_and_submitted_again(
     f.load()
     assert f.error == ""
     assert (f.line_code, f.customer["name"], f.sum_insured) == ("konut", "Ayşe Şahin", "400.000,00")
-    f.set_value("address", "Bağdat Cad. 5")
+    asyncio.run(f.set_value("address", "Bağdat Cad. 5"))
     f.show_preview()
     f.confirm()
     assert f.error == ""

@@ -90,9 +90,9 @@ def fill_in(screen: PortalQuoteState, sum_insured: str = "400000") -> None:
     """What the customer does on the form: line, the line's fields, sum insured, start."""
     screen.choose_line("konut")
     for name, value in FORMS["konut"].items():
-        screen.set_value(name, value)
-    screen.set_sum_insured(sum_insured)
-    screen.set_start(clock.today().isoformat())
+        run(screen.set_value(name, value))
+    run(screen.set_sum_insured(sum_insured))
+    run(screen.set_start(clock.today().isoformat()))
 
 
 def test_the_customer_gets_the_staff_price_a_quote_number_and_asks_for_a_policy(env: Env):
@@ -198,7 +198,7 @@ def test_without_a_portal_session_nothing_runs(env: Env):
         [],
     )
     screen.choose_line("konut")
-    screen.set_sum_insured("400000")
+    run(screen.set_sum_insured("400000"))
     screen.save()
     screen.ask_for_policy({"quote_number": "1000001"})
     assert screen.price_rows == []

@@ -14,6 +14,7 @@ The book (all on the tests' business day, `clock.today` pinned to it):
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -805,16 +806,16 @@ def test_the_quote_form_shows_labels_and_years_as_a_person_reads_them(root: Stat
     quote_form.pick_customer(str(book.customers.a1_company.id))
     assert quote_form.customer["group"] == "KOBİ"
     # an empty required field is named by its label, beside the field
-    quote_form.set_sum_insured("900000")
+    asyncio.run(quote_form.set_sum_insured("900000"))
     assert quote_form.field_errors == {"vehicle_type": "Zorunlu alan boş: Araç türü."}
     assert (quote_form.error, quote_form.price_rows, quote_form.worksheet) == ("", [], [])
     # an out-of-bounds year is named by its label, the bound printed as a year
     for name, value in FORMS["kasko"].items():
-        quote_form.set_value(name, value)
-    quote_form.set_value("model_year", "1985")
+        asyncio.run(quote_form.set_value(name, value))
+    asyncio.run(quote_form.set_value("model_year", "1985"))
     assert quote_form.field_errors == {"model_year": "Model yılı en az 1990 olmalı: 1985."}
     # filled in, the worksheet reads in words and labels
-    quote_form.set_value("model_year", FORMS["kasko"]["model_year"])
+    asyncio.run(quote_form.set_value("model_year", FORMS["kasko"]["model_year"]))
     assert (quote_form.error, quote_form.field_errors) == ("", {})
     assert quote_form.worksheet == KASKO_WORKSHEET
 

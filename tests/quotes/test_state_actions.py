@@ -112,10 +112,10 @@ def test_while_filling_in_a_price_refusal_is_shown_beside_the_field_only(root: S
     # the revision's message is said after the form has been priced, and stays
     assert (form.message, form.error) == (revising, "")
     assert form.price_rows != []
-    form.set_sum_insured("çok")
+    asyncio.run(form.set_sum_insured("çok"))
     assert list(form.field_errors) == ["sum_insured"]
     assert (form.error, form.price_rows) == ("", [])
-    form.set_sum_insured("400.000")
+    asyncio.run(form.set_sum_insured("400.000"))
     assert (form.field_errors, form.error) == ({}, "")
     assert form.price_rows != []
 

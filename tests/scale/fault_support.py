@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -203,6 +204,22 @@ def age_unfinished_claims(url: str) -> int:
                 " WHERE status_code IS NULL"
             )
         ).rowcount
+
+
+def unfinished_claims(url: str) -> int:
+    return rows(url, "SELECT count(*) FROM api_idempotency WHERE status_code IS NULL")[0][0]
+
+
+def wait_claims_settled(url: str, timeout: float = 20) -> float:
+    """Seconds until no idempotency claim is left unfinished: the keys an outage kept from
+    being freed (or answered) are settled by the app itself once the database is back."""
+    start = time.monotonic()
+    while unfinished_claims(url):
+        assert time.monotonic() - start < timeout, (
+            f"{unfinished_claims(url)} keys still claimed {timeout} s after the database is back"
+        )
+        time.sleep(0.2)
+    return time.monotonic() - start
 
 
 def _cents(value: Any) -> int:

@@ -8,15 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iztim_app.core import clock
 from iztim_app.core.documents import qr
-from iztim_app.core.documents.pdf import FAMILY, GREY, LIGHT, NAVY, RULE, TEAL, Document
 from iztim_app.core.money import ZERO, format_try
 from iztim_app.core.tariffs.explain import explain
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.i18n import translate
+
+if TYPE_CHECKING:  # fpdf (with PIL, numpy) loads when a document is first laid out
+    from iztim_app.core.documents.pdf import Document
 
 Translate = Callable[..., str]
 
@@ -120,6 +122,8 @@ def when(value: Any) -> str:
 def new_document(
     t: Translate, lang: str, title: str, number: str, date_label: str, day: str, footer: str
 ) -> Document:
+    from iztim_app.core.documents.pdf import Document
+
     return Document(
         title,
         footer,
@@ -224,6 +228,8 @@ def approval_block(doc: Document, t: Translate, rows: list[tuple[str, str]]) -> 
 
 def access_code_box(doc: Document, t: Translate, code: str) -> None:
     """The portal access code, boxed so the customer finds it."""
+    from iztim_app.core.documents.pdf import FAMILY, GREY, LIGHT, NAVY, TEAL
+
     if doc.will_page_break(16):
         doc.add_page()
     doc.ln(1)
@@ -251,6 +257,8 @@ QR_SIZE = 30
 def verification_block(doc: Document, t: Translate, verification: Verification) -> None:
     """QR code opening the verification page, with the address and code printed beside it
     for those who type instead of scanning."""
+    from iztim_app.core.documents.pdf import FAMILY, NAVY, RULE
+
     if doc.will_page_break(QR_SIZE + 4):
         doc.add_page()
     doc.ln(2)

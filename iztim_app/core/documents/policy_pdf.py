@@ -7,7 +7,6 @@ from __future__ import annotations
 from iztim_app.core import clock
 from iztim_app.core.documents import blocks
 from iztim_app.core.documents.blocks import Facts, PlanRow, price_block, worksheet_block
-from iztim_app.core.documents.pdf import Document
 from iztim_app.core.money import format_try
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.i18n import translate
@@ -80,6 +79,8 @@ def render_policy(  # noqa: ANN001
     `render.policy_pdf`). `plan` is its installments.services.PlanView; labels and tax names
     come from the policy's own tariff version, so the document names fields and choices as
     the screen does."""
+    from iztim_app.core.documents.pdf import Document  # fpdf loads with the first document
+
     t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
     start, end = clock.format_date(view.start_date), clock.format_date(view.end_date)
     doc = Document(

@@ -5,8 +5,12 @@ segno makes the matrix; each horizontal run of dark modules becomes one filled r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import segno
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # A fixed data mask: choosing the "best" of the eight costs ~10 ms per symbol in pure
 # Python, and any mask reads equally well at the size the documents print.

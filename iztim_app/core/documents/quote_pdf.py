@@ -5,7 +5,6 @@ from __future__ import annotations
 from iztim_app.core import clock
 from iztim_app.core.documents import blocks
 from iztim_app.core.documents.blocks import Facts, price_block, worksheet_block
-from iztim_app.core.documents.pdf import Document
 from iztim_app.core.money import format_try
 from iztim_app.core.tariffs.labels import LineLabels
 from iztim_app.i18n import translate
@@ -65,6 +64,8 @@ def render_quote(  # noqa: ANN001
 
     `labels` come from the tariff version the quote was priced with, so the worksheet names
     fields and choices as the screen does; `taxes` names each tax code."""
+    from iztim_app.core.documents.pdf import Document  # fpdf loads with the first document
+
     t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
     start, end = clock.format_date(view.start_date), clock.format_date(view.end_date)
     period = f"{start} 12:00 – {end} 12:00"

@@ -14,7 +14,6 @@ import io
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 
-from pypdf import PdfWriter
 from sqlmodel import Session
 
 from iztim_app.core import clock
@@ -49,6 +48,8 @@ def _render(db: Session, view: policies.PolicyView, lang: str) -> bytes:
 
 def merge(parts: list[tuple[int, bytes]]) -> bytes:
     """One PDF: the documents one after another, each with a bookmark to its first page."""
+    from pypdf import PdfWriter  # loaded with the first batch, not by every worker
+
     writer = PdfWriter()
     for number, content in parts:
         writer.append(io.BytesIO(content), outline_item=str(number))

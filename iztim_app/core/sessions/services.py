@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from iztim_app.core import clock
 from iztim_app.core.audit import services as audit_log
+from iztim_app.core.organisation.models import Office
 from iztim_app.core.sessions.models import UserSession
 from iztim_app.core.settings import settings
 from iztim_app.core.users.actor import Actor, load_actor
@@ -88,9 +89,27 @@ def _find(db: Session, token: object) -> UserSession | None:
     return db.exec(select(UserSession).where(UserSession.token_hash == hash_secret(token))).first()
 
 
+def _find_with_user(
+    db: Session, token: object
+) -> tuple[UserSession, User | None, Office | None] | None:
+    """The session by its token hash, with its user and the user's office in the same query:
+    while the caller holds them, `load_actor` (which checks both) finds them in the
+    session's identity map instead of asking the database twice more (as the API token
+    path does). Every event still reads all three afresh."""
+    if not _valid_secret(token):
+        return None
+    return db.exec(
+        select(UserSession, User, Office)
+        .join(User, User.id == UserSession.user_id, isouter=True)
+        .join(Office, Office.id == User.office_id, isouter=True)
+        .where(UserSession.token_hash == hash_secret(token))
+    ).first()
+
+
 def resolve_session(db: Session, token: str | None, now: datetime | None = None) -> Actor | None:
     """The actor behind a browser token, or None when signed out, idle too long or disabled."""
-    session = _find(db, token)
+    found = _find_with_user(db, token)  # held until load_actor has used the user and office
+    session = found[0] if found is not None else None
     if session is None or session.ended_at is not None:
         return None
     now = now or clock.utcnow()

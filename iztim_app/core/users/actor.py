@@ -105,10 +105,7 @@ def load_actor(db: Session, user_id: int) -> Actor | None:
     if office is None or not office.active:
         return None
     is_agency = office.kind == OfficeKind.AGENCY.value
-    granted = set(
-        db.exec(select(UserPermission.permission).where(UserPermission.user_id == user.id)).all()
-    )
-    limits = db.exec(select(AuthorityLimit).where(AuthorityLimit.user_id == user.id)).all()
+    granted, limits = _grants_and_limits(db, user.id)
     return Actor(
         user_id=user.id,
         code=user.code,
@@ -121,11 +118,36 @@ def load_actor(db: Session, user_id: int) -> Actor | None:
         permissions=effective_permissions(granted, is_agency),
         scope=effective_scope(user.view_scope, is_agency),
         lang=user.lang,
-        quote_limits=tuple(sorted((lim.line_code, lim.quote_limit) for lim in limits)),
-        policy_limits=tuple(sorted((lim.line_code, lim.policy_limit) for lim in limits)),
+        quote_limits=tuple(sorted((line, quote) for line, quote, _ in limits)),
+        policy_limits=tuple(sorted((line, policy) for line, _, policy in limits)),
         office_kind=office.kind,
         password_change_pending=bool(user.must_change_password),
     )
+
+
+def _grants_and_limits(
+    db: Session, user_id: int
+) -> tuple[set[str], list[tuple[str, Decimal, Decimal]]]:
+    """The user's granted permissions and authority limits in one round trip (a UNION ALL
+    tagged by kind): every event builds an actor, so each query saved counts. The limits
+    come first so that the union's columns keep their money type (Decimal on SQLite too)."""
+    limit_rows = select(
+        sa.literal("limit").label("kind"),
+        AuthorityLimit.line_code.label("name"),
+        AuthorityLimit.quote_limit.label("quote_limit"),
+        AuthorityLimit.policy_limit.label("policy_limit"),
+    ).where(AuthorityLimit.user_id == user_id)
+    grant_rows = select(sa.literal("grant"), UserPermission.permission, sa.null(), sa.null()).where(
+        UserPermission.user_id == user_id
+    )
+    granted: set[str] = set()
+    limits: list[tuple[str, Decimal, Decimal]] = []
+    for kind, name, quote, policy in db.exec(sa.union_all(limit_rows, grant_rows)).all():
+        if kind == "grant":
+            granted.add(name)
+        else:
+            limits.append((name, quote, policy))
+    return granted, limits
 
 
 def operator_actor(code: str = "cli") -> Actor:
