@@ -1,6 +1,6 @@
-"""Fixtures of the operations tests: the demo installation on SQLite, built once per session
-(`iztim tariffs init` + `iztim demo load` in process) and copied per test, and helpers that
-read whole databases through the models' own column types."""
+"""Fixtures of the operations tests: the demo installation on SQLite (the session's
+`demo_installation_template`) copied per test, and helpers that read whole databases
+through the models' own column types."""
 
 from __future__ import annotations
 
@@ -13,32 +13,17 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from sqlmodel import SQLModel
 
-from iztim_app import demo
 from iztim_app.cli import main
-from iztim_app.core.db import get_engine, session_scope
-from iztim_app.core.tariffs import versions
-from iztim_app.core.users.actor import operator_actor
-from tests.conftest import copy_sqlite, sqlite_url
+from iztim_app.core.db import get_engine
 from tests.foundation.support import use_settings
 from tests.quotes.fixtures_db import SHIPPED
 
 
 @pytest.fixture(scope="session")
-def demo_template(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
-) -> Iterator[Path]:
-    """The demo installation as `make run` gives it; copy it, never write to it."""
-    target = tmp_path_factory.mktemp("ops_demo") / "demo.db"
-    copy_sqlite(migrated_sqlite_template, target)
-    url = sqlite_url(target)
-    with pytest.MonkeyPatch.context() as mp:
-        use_settings(mp, database_url=url, tariffs_dir=SHIPPED)
-        with session_scope(url) as db:
-            assert versions.load_shipped(db, operator_actor("setup"), SHIPPED)
-            assert demo.load(db) is True
-        get_engine(url).dispose()
-    get_engine.cache_clear()
-    yield target
+def demo_template(demo_installation_template: Path) -> Path:
+    """The demo installation as `make run` gives it (built once per session in
+    tests/conftest.py); copy it, never write to it."""
+    return demo_installation_template
 
 
 @pytest.fixture
