@@ -43,18 +43,8 @@ from iztim_app.core.quotes import services as quotes  # noqa: E402
 from iztim_app.core.sessions import services as sessions  # noqa: E402
 from iztim_app.demo import DEMO_PASSWORD  # noqa: E402
 from tests.scale.harness import Backend, backend, prepare_database  # noqa: E402
-from tests.scale.ws_client import FORMS, run_sessions  # noqa: E402
+from tests.scale.ws_client import FORMS, STAFF, run_sessions  # noqa: E402
 
-STAFF = [
-    "sube.istanbul",
-    "sube.ankara",
-    "acente.a1",
-    "acente.a2",
-    "acente.b1",
-    "acente.b2",
-    "acente.c1",
-    "gm.onay",
-]
 LINE = "konut"
 
 

@@ -30,6 +30,7 @@ from iztim_app.demo import DEMO_PASSWORD
 from tests.scale.harness import Backend
 from tests.scale.ws_client import (
     QUOTE_FORM_PATH,
+    STAFF,
     QuoteSession,
     SavedQuote,
     StateNames,
@@ -41,16 +42,6 @@ from tests.scale.ws_client import (
 pytestmark = pytest.mark.postgres
 
 # The demo staff who may save quotes, each with customers of their own to choose from.
-STAFF = [
-    "sube.istanbul",
-    "sube.ankara",
-    "acente.a1",
-    "acente.a2",
-    "acente.b1",
-    "acente.b2",
-    "acente.c1",
-    "gm.onay",
-]
 SESSIONS = 100
 SECONDS = 20
 WORKERS = 3

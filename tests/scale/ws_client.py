@@ -358,6 +358,17 @@ FORMS: dict[str, dict[str, str]] = {
         "plate": "34 ABC 123",
     },
 }
+# The demo staff who may save quotes; the load test and bench/load.py spread tabs over them.
+STAFF = [
+    "sube.istanbul",
+    "sube.ankara",
+    "acente.a1",
+    "acente.a2",
+    "acente.b1",
+    "acente.b2",
+    "acente.c1",
+    "gm.onay",
+]
 QUOTE_FORM_PATH = "/teklifler/yeni"
 
 
