@@ -59,6 +59,7 @@ import sqlalchemy as sa
 
 from iztim_app.core import clock, schema
 from iztim_app.core.db import get_engine, session_scope
+from tests.quotes.fixtures_quotes import FORMS
 
 PG_HOST, PG_PORT, PG_ADMIN_DB = "127.0.0.1", 5432, "test"
 TARGET_PER_MINUTE = 11_500
@@ -75,14 +76,7 @@ PREPARERS = (
     "acente.c1",
 )
 LINE = "konut"
-FORM = {
-    "construction_class": "betonarme",
-    "earthquake_zone": "1",
-    "earthquake_cover": "yes",
-    "building_age": "15",
-    "floor_area": "120",
-    "in_municipality": "yes",
-}
+FORM = FORMS[LINE]
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,11 @@
 """`iztim db …`: schema migrations, and moving an installation to another database."""
 
-import os
-
 import click
 
-from iztim_app.cli import main
+from iztim_app.cli import cli_lang, main, say
 from iztim_app.core import schema
 from iztim_app.core.ops import OpsError, shown_url
-from iztim_app.i18n import error_text, translate
-
-
-def _lang() -> str:
-    return os.environ.get("IZTIM_LANG", "tr")
+from iztim_app.i18n import error_text
 
 
 @main.group()
@@ -37,18 +31,15 @@ def copy(source: str, target: str) -> None:
     try:
         summary = copy_database(source, target)
     except OpsError as exc:
-        raise click.ClickException(error_text(exc, _lang())) from None
+        raise click.ClickException(error_text(exc, cli_lang())) from None
     for table, rows in summary.tables:
-        click.echo(translate("ops.copy_table", _lang(), table=table, rows=rows))
-    click.echo(
-        translate(
-            "ops.copy_done",
-            _lang(),
-            source=shown_url(source),
-            target=shown_url(target),
-            revision=summary.revision,
-            tables=len(summary.tables),
-            rows=summary.rows,
-            sequences=len(summary.sequences),
-        )  # fmt: skip
+        say("ops.copy_table", table=table, rows=rows)
+    say(
+        "ops.copy_done",
+        source=shown_url(source),
+        target=shown_url(target),
+        revision=summary.revision,
+        tables=len(summary.tables),
+        rows=summary.rows,
+        sequences=len(summary.sequences),
     )

@@ -1,24 +1,19 @@
 """`iztim backup` and `iztim restore`: the embedded SQLite database (core/ops/backup.py),
 safe while the app runs; PostgreSQL backups through pg_dump."""
 
-import os
 from pathlib import Path
 
 import click
 
-from iztim_app.cli import main
+from iztim_app.cli import cli_lang, main, say
 from iztim_app.core.ops import OpsError
 from iztim_app.core.ops import backup as ops
 from iztim_app.core.settings import settings
 from iztim_app.i18n import error_text, translate
 
 
-def _lang() -> str:
-    return os.environ.get("IZTIM_LANG", "tr")
-
-
 def _fail(exc: OpsError) -> click.ClickException:
-    return click.ClickException(error_text(exc, _lang()))
+    return click.ClickException(error_text(exc, cli_lang()))
 
 
 @main.command()
@@ -31,17 +26,9 @@ def backup(to: Path, force: bool) -> None:
     except OpsError as exc:
         raise _fail(exc) from None
     if result.facts is None:
-        click.echo(translate("ops.pg_backup_done", _lang(), file=result.path, size=result.size))
+        say("ops.pg_backup_done", file=result.path, size=result.size)
         return
-    click.echo(
-        translate(
-            "ops.backup_done",
-            _lang(),
-            file=result.path,
-            size=result.size,
-            **result.facts.as_dict(),
-        )  # fmt: skip
-    )
+    say("ops.backup_done", file=result.path, size=result.size, **result.facts.as_dict())
 
 
 @main.command()
@@ -59,7 +46,7 @@ def restore(source: Path, yes: bool) -> None:
         click.confirm(
             translate(
                 "ops.restore_confirm",
-                _lang(),
+                cli_lang(),
                 file=plan.source,
                 target=plan.target,
                 **plan.facts.as_dict(),
@@ -70,14 +57,6 @@ def restore(source: Path, yes: bool) -> None:
         result = ops.restore(source, settings.database_url)
     except OpsError as exc:
         raise _fail(exc) from None
-    click.echo(
-        translate(
-            "ops.restore_done",
-            _lang(),
-            file=result.source,
-            target=result.target,
-            **result.facts.as_dict(),
-        )  # fmt: skip
-    )
+    say("ops.restore_done", file=result.source, target=result.target, **result.facts.as_dict())
     if not result.at_head:
-        click.echo(translate("ops.restore_older", _lang()))
+        say("ops.restore_older")

@@ -73,3 +73,23 @@ def token_of(root: State) -> str:
     from iztim_app.session_routes import token_from_cookie_header
 
     return token_from_cookie_header(root.router.headers.cookie)
+
+
+class Unlocked:
+    """Stands in for Reflex's StateProxy in a background event: `async with self` takes no
+    lock here (one test, one task), attributes are the state's own."""
+
+    def __init__(self, state: Any) -> None:
+        object.__setattr__(self, "_state", state)
+
+    async def __aenter__(self) -> Unlocked:
+        return self
+
+    async def __aexit__(self, *exc: object) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._state, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._state, name, value)

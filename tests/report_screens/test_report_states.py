@@ -41,7 +41,7 @@ from iztim_app.states.reports import (
     table_of,
 )
 from iztim_app.states.session import Outcome
-from tests.foundation.browser_tab import sign_in, sub, use_cookie
+from tests.foundation.browser_tab import Unlocked, sign_in, sub, use_cookie
 from tests.foundation.support import actor_of, snapshot, use_settings
 from tests.foundation.test_states import assert_plain
 from tests.policies.fixtures_policies import issue, policy_form
@@ -91,26 +91,6 @@ def book(app_url: str, db: Session, customers: Customers) -> Book:
 @pytest.fixture
 def root(app_url: str) -> State:
     return State(_reflex_internal_init=True)
-
-
-class Unlocked:
-    """Stands in for Reflex's StateProxy in a background event: `async with self` takes no
-    lock here (one test, one task), attributes are the state's own."""
-
-    def __init__(self, state: ReportsState) -> None:
-        object.__setattr__(self, "_state", state)
-
-    async def __aenter__(self) -> Unlocked:
-        return self
-
-    async def __aexit__(self, *exc: object) -> bool:
-        return False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._state, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._state, name, value)
 
 
 def background(state: ReportsState, handler: Any) -> Any:

@@ -40,6 +40,8 @@ from wsproto.events import (
     TextMessage,
 )
 
+from tests.quotes.fixtures_quotes import FORMS  # the forms the tabs fill (bench/load.py too)
+
 NAMESPACE = "/_event"
 ROOT_STATE = "reflex___state____state"
 HYDRATE_AND_LOAD = f"{ROOT_STATE}.hydrate_and_load"
@@ -337,27 +339,6 @@ class Tab:
 # ====================================================================== the quote form
 
 # What a user types into the generated form of two lines (tariffs/*/fields.csv).
-FORMS: dict[str, dict[str, str]] = {
-    "konut": {
-        "construction_class": "betonarme",
-        "earthquake_zone": "1",
-        "earthquake_cover": "yes",
-        "building_age": "15",
-        "floor_area": "120",
-        "in_municipality": "yes",
-    },
-    "kasko": {
-        "vehicle_type": "otomobil",
-        "usage": "hususi",
-        "model_year": "2022",
-        "province_group": "1",
-        "no_claims_step": "3",
-        "deductible": "yok",
-        "lpg": "no",
-        "birth_date": "1985-04-12",
-        "plate": "34 ABC 123",
-    },
-}
 # The demo staff who may save quotes; the load test and bench/load.py spread tabs over them.
 STAFF = [
     "sube.istanbul",

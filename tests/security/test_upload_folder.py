@@ -16,8 +16,8 @@ from reflex.state import State
 
 from iztim_app.states.tariffs import TariffState
 from tests.conftest import copy_sqlite, sqlite_url
-from tests.foundation.browser_tab import sign_in, sub
-from tests.security.world import Unlocked, World
+from tests.foundation.browser_tab import Unlocked, sign_in, sub
+from tests.security.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "IZTIM_SECRET_MARKER=7f3a9c"

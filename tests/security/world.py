@@ -46,6 +46,7 @@ from iztim_app.core.tariffs.tables import TariffVersion
 from iztim_app.core.users.actor import operator_actor
 from iztim_app.core.users.models import User
 from tests.conftest import copy_sqlite, sqlite_url
+from tests.foundation.browser_tab import Unlocked
 from tests.foundation.support import use_settings
 from tests.quotes.fixtures_db import SHIPPED
 
@@ -256,25 +257,6 @@ def changes(before: dict[str, Table], after: dict[str, Table]) -> dict[str, list
 
 
 # ------------------------------------------------------------------ a browser tab
-
-
-class Unlocked:
-    """Reflex's StateProxy for a background event, without the lock (one test, one task)."""
-
-    def __init__(self, state: Any) -> None:
-        object.__setattr__(self, "_state", state)
-
-    async def __aenter__(self) -> Unlocked:
-        return self
-
-    async def __aexit__(self, *exc: object) -> bool:
-        return False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._state, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._state, name, value)
 
 
 def _drain(result: Any) -> Any:
