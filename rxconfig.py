@@ -5,6 +5,7 @@ import os
 import reflex as rx
 
 from iztim_app.core.settings import settings
+from iztim_app.i18n.browser import CataloguePlugin
 
 _port = int(os.environ.get("IZTIM_PORT", "3000"))
 
@@ -22,6 +23,8 @@ config = rx.Config(
         if o.strip()
     ],
     plugins=[
+        # The message catalogue as a static JS module the pages read (not per-tab state).
+        CataloguePlugin(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
                 accent_color="indigo", gray_color="slate", radius="medium", appearance="light"

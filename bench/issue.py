@@ -20,13 +20,16 @@ connection; threads would share one core under the GIL), started together on a b
 each issues its quotes one transaction at a time until S seconds have passed, with K
 installments (default 4). The service variant calls `issue` with the actor loaded once per
 process and the policy form the quote gives (`from_quote`'s fields); everything the service
-does is in the transaction (pricing on the quote's tariff, the number, the policy row, the
-quote link, audit rows, the portal-request hook, installments, the access code, the
-commission entry, the production summary) and it returns the policy view. The raw variant
-does the same writes by hand in one transaction each: reads the quote, draws the number,
-inserts the policy (figures copied from the quote: SQL cannot price), links the quote,
-inserts both audit rows, closes an open portal request, inserts the installments, the
-access code, the commission entry and upserts the four summary tables.
+does is in the transaction and it returns the policy view. The raw variant is the same
+transaction by hand, the same statements in the same order, one transaction each:
+before the number is drawn, the quote and its customer read, the quote locked with its open
+portal request looked up (one SELECT … FOR UPDATE), the agency's commission rate, the four
+production-summary upserts (one statement); then the number drawn; then every row that
+carries it in ONE statement (data-modifying CTEs: the policy with the quote's figures, as
+SQL cannot price, both audit rows, the installments, the access code, the commission entry
+and the quote's link); the portal request closed if one was open; COMMIT. (The service
+passes each table's rows as one JSON parameter, core/records.py; the raw SQL binds every
+value: both are one statement, one round trip.)
 
 Checked after each run: policy numbers unique and contiguous from the first one, the
 sequence at the last; every issued quote linked to exactly one policy and every policy to
@@ -41,6 +44,7 @@ here (`--keep` leaves it).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -300,63 +304,91 @@ FROM quote WHERE number = %s
 """
 RAW_CUSTOMER = "SELECT number FROM customer WHERE id = %s"
 RAW_DRAW = "UPDATE number_sequence SET last = last + 1 WHERE name = 'policy' RETURNING last"
-RAW_POLICY = """
-INSERT INTO policy (number, version, status, issue_date, line_code, customer_id,
-    customer_group, customer_kind, sum_insured, start_date, end_date, values,
-    tariff_version_id, net_premium, taxes, gross_premium, worksheet, installment_count,
-    channel, prepared_by_id, prepared_by_code, office_id, office_path, created_at, quote_id,
-    renews_policy_number, approved_by_code, approved_at)
-VALUES (%s, 1, 'approved', %s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s::json, %s,
-    %s::json, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-"""
-RAW_LINK = """
-UPDATE quote SET policy_number = %s
-WHERE id = %s AND policy_number IS NULL AND status = 'approved'
-"""
-RAW_AUDIT = """
-INSERT INTO audit_event (at, actor_id, actor_code, via, action, entity_type, entity_id,
-    before, after)
-VALUES (%s, %s, %s, NULL, 'policy.issue', 'policy', %s, NULL, %s),
-       (%s, %s, %s, NULL, 'quote.convert', 'quote', %s, %s, %s)
+RAW_CLAIM = """
+SELECT r.id, r.quote_number FROM quote q
+LEFT JOIN portal_request r ON r.quote_id = q.id AND r.status = 'open'
+WHERE q.id = %s FOR UPDATE OF q
 """
 RAW_PORTAL = """
 UPDATE portal_request SET status = 'done', open_quote_id = NULL, decided_at = %s,
     decided_by_code = %s, policy_number = %s
-WHERE quote_id = %s AND status = 'open' RETURNING id, quote_number
-"""
-RAW_ACCESS = """
-INSERT INTO policy_access_code (policy_number, code, created_at) VALUES (%s, %s, %s)
-ON CONFLICT (policy_number) DO NOTHING
+WHERE id = %s AND status = 'open'
 """
 RAW_RATE = """
 SELECT rate, valid_from FROM commission_rate
 WHERE office_id = %s AND line_code = %s AND valid_from <= %s
 ORDER BY valid_from DESC LIMIT 1
 """
-RAW_COMMISSION = """
-INSERT INTO commission_entry (day, office_id, office_path, prepared_by_id, policy_number,
-    policy_version, endorsement_seq, document, line_code, base_net, rate, amount,
-    rate_valid_from, created_at)
-VALUES (%s, %s, %s, %s, %s, 1, NULL, 'policy', %s, %s, %s, %s, %s, %s)
-"""
 _KEY = "line_code, channel, office_id, office_path, prepared_by_id, customer_kind"
 _FIG = "policies, issued, cancelled, endorsements, sum_insured, net_premium, taxes_total, "
 _FIG += "gross_premium, commission"
 _ADD = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in _FIG.split(", "))
-RAW_DAILY = (
-    f"INSERT INTO production_daily AS t (day, {_KEY}, agency_id, month, year, {_FIG}) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, 1, 0, 0, %s, %s, %s, %s, %s) "
-    f"ON CONFLICT (day, {_KEY}) DO UPDATE SET {_ADD}"
-)
-RAW_MONTHLY = (
-    f"INSERT INTO production_monthly AS t (month, {_KEY}, agency_id, year, {_FIG}) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 1, 1, 0, 0, %s, %s, %s, %s, %s) "
-    f"ON CONFLICT (month, {_KEY}) DO UPDATE SET {_ADD}"
-)
 
 
-def _values(n: int, width: int) -> str:
-    return ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in range(n))
+def _values(n: int, width: int, row: str = "") -> str:
+    row = row or ", ".join(["%s"] * width)
+    return ", ".join(f"({row})" for _ in range(n))
+
+
+@functools.cache
+def raw_summary(taxes: int) -> str:
+    """The four summary upserts as one statement (data-modifying CTEs), like the service."""
+    daily = (
+        f"INSERT INTO production_daily AS t (day, {_KEY}, agency_id, month, year, {_FIG}) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, 1, 0, 0, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT (day, {_KEY}) DO UPDATE SET {_ADD}"
+    )
+    monthly = (
+        f"INSERT INTO production_monthly AS t (month, {_KEY}, agency_id, year, {_FIG}) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 1, 1, 0, 0, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT (month, {_KEY}) DO UPDATE SET {_ADD}"
+    )
+    daily_tax = (
+        f"INSERT INTO production_daily_tax AS t (day, {_KEY}, tax_code, agency_id, month,"
+        f" year, amount) VALUES {_values(taxes, 12)} ON CONFLICT (day, {_KEY},"
+        " tax_code) DO UPDATE SET amount = t.amount + excluded.amount"
+    )
+    monthly_tax = (
+        f"INSERT INTO production_monthly_tax AS t (month, {_KEY}, tax_code, agency_id,"
+        f" year, amount) VALUES {_values(taxes, 11)} ON CONFLICT (month, {_KEY},"
+        " tax_code) DO UPDATE SET amount = t.amount + excluded.amount"
+    )
+    return f"WITH u0 AS ({daily}), u1 AS ({monthly}), u2 AS ({daily_tax}) {monthly_tax}"
+
+
+@functools.cache
+def raw_writes(installments: int, earned: bool) -> str:
+    """Every row that carries the number in one statement, like the service: the policy,
+    both audit rows, the installments, the access code, the commission entry and the
+    quote's link; answers the policy id and how many quotes were linked (1)."""
+    parts = [
+        "p AS (INSERT INTO policy (number, version, status, issue_date, line_code, customer_id,"
+        " customer_group, customer_kind, sum_insured, start_date, end_date, values,"
+        " tariff_version_id, net_premium, taxes, gross_premium, worksheet, installment_count,"
+        " channel, prepared_by_id, prepared_by_code, office_id, office_path, created_at,"
+        " quote_id, renews_policy_number, approved_by_code, approved_at) VALUES (%s, 1,"
+        " 'approved', %s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s::json, %s, %s::json,"
+        " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id)",
+        "a AS (INSERT INTO audit_event (at, actor_id, actor_code, via, action, entity_type,"
+        " entity_id, before, after) VALUES (%s, %s, %s, NULL, 'policy.issue', 'policy', %s,"
+        " NULL, %s), (%s, %s, %s, NULL, 'quote.convert', 'quote', %s, %s, %s))",
+        "i AS (INSERT INTO installment (policy_number, seq, due_date, amount, paid,"
+        f" created_at) VALUES {_values(installments, 0, '%s, %s, %s, %s, 0, %s')})",
+        "c AS (INSERT INTO policy_access_code (policy_number, code, created_at)"
+        " VALUES (%s, %s, %s))",
+    ]
+    if earned:
+        parts.append(
+            "e AS (INSERT INTO commission_entry (day, office_id, office_path, prepared_by_id,"
+            " policy_number, policy_version, endorsement_seq, document, line_code, base_net,"
+            " rate, amount, rate_valid_from, created_at) VALUES (%s, %s, %s, %s, %s, 1, NULL,"
+            " 'policy', %s, %s, %s, %s, %s, %s))"
+        )
+    parts.append(
+        "q AS (UPDATE quote SET policy_number = %s WHERE id = %s AND policy_number IS NULL"
+        " AND status = 'approved' RETURNING id)"
+    )
+    return f"WITH {', '.join(parts)} SELECT (SELECT id FROM p), (SELECT count(*) FROM q)"
 
 
 def raw_worker(job: Job, barrier: Any, results: Any) -> None:
@@ -386,23 +418,43 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
         today = clock.today()
         now = datetime.now(UTC)
         with conn.transaction():
+            # before the draw: the quote and customer read, the quote locked with its open
+            # portal request looked up, the rate, the summary
             q = conn.execute(RAW_QUOTE, (number,)).fetchone()
             (qid, qnumber, customer_id, group, kind, si, start, end, values, tariff_id) = q[:10]
             net, taxes_text, gross, worksheet, renews, status, valid_until, linked = q[10:]
             if status != "approved" or linked is not None or valid_until < today:
                 raise RuntimeError("quote unusable")
             customer_number = conn.execute(RAW_CUSTOMER, (customer_id,)).fetchone()[0]
-            policy_number = conn.execute(RAW_DRAW).fetchone()[0]
+            request_id, quote_no = conn.execute(RAW_CLAIM, (qid,)).fetchone()
+            gross_d = from_kurus(gross)
+            plan = installment_rules.plan(gross_d, job.installments, start, max_installments)
+            commission, found = 0, None
+            if channel == "agency":
+                found = conn.execute(RAW_RATE, (office_id, LINE, today)).fetchone()
+                if found is not None:
+                    amount = round2(
+                        EXACT.divide(EXACT.multiply(from_kurus(net), from_kurus(found[0])), 100)
+                    )
+                    commission = to_kurus(amount)
+            taxes = {c: to_kurus(Decimal(a)) for c, a in json.loads(taxes_text).items()}
+            agency_id = office_id if channel == "agency" else 0
+            key = (LINE, channel, office_id, office_path, user_id, kind)
+            month = today.strftime("%Y-%m")
+            figures = (si, net, sum(taxes.values()), gross, commission)
+            ordered = sorted(taxes.items())
             conn.execute(
-                RAW_POLICY,
+                raw_summary(len(ordered)),
                 (
-                    policy_number, today, LINE, customer_id, group, kind, si, start, end,
-                    values, tariff_id, net, taxes_text, gross, worksheet, job.installments,
-                    channel, user_id, code, office_id, office_path, now, qid, renews, code, now,
+                    *(today, *key, agency_id, month, today.year, *figures),
+                    *(month, *key, agency_id, today.year, *figures),
+                    *(v for c, a in ordered for v in (today, *key, c, agency_id, month,
+                                                       today.year, a)),
+                    *(v for c, a in ordered for v in (month, *key, c, agency_id, today.year, a)),
                 ),
             )  # fmt: skip
-            if conn.execute(RAW_LINK, (policy_number, qid)).rowcount != 1:
-                raise RuntimeError("quote taken")
+            # the number, then every row that carries it in one statement, then COMMIT
+            policy_number = conn.execute(RAW_DRAW).fetchone()[0]
             after = {
                 "number": policy_number,
                 "version": 1,
@@ -419,82 +471,44 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
                 "quote": qnumber,
                 "approved_by": code,
             }
-            conn.execute(
-                RAW_AUDIT,
-                (
-                    now, user_id, code, str(policy_number), Json(after),
-                    now, user_id, code, str(qnumber), Json({"policy_number": None}),
-                    Json({"policy_number": policy_number}),
-                ),
+            policy = (
+                policy_number, today, LINE, customer_id, group, kind, si, start, end, values,
+                tariff_id, net, taxes_text, gross, worksheet, job.installments, channel, user_id,
+                code, office_id, office_path, now, qid, renews, code, now,
             )  # fmt: skip
-            for request_id, quote_no in conn.execute(
-                RAW_PORTAL, (now, code, policy_number, qid)
-            ).fetchall():
-                conn.execute(
-                    "INSERT INTO audit_event (at, actor_id, actor_code, action, entity_type,"
-                    " entity_id, before, after) VALUES (%s, %s, %s, 'portal_request.done',"
-                    " 'portal_request', %s, %s, %s)",
-                    (
-                        now, user_id, code, str(request_id), Json({"status": "open"}),
-                        Json({"status": "done", "policy_number": policy_number, "quote": quote_no}),
-                    ),
-                )  # fmt: skip
-            gross_d = from_kurus(gross)
-            plan = installment_rules.plan(gross_d, job.installments, start, max_installments)
-            rows = [
-                v
-                for p in plan
-                for v in (policy_number, p.seq, p.due_date, to_kurus(p.amount), 0, now)
+            audit = (
+                now, user_id, code, str(policy_number), Json(after),
+                now, user_id, code, str(qnumber), Json({"policy_number": None}),
+                Json({"policy_number": policy_number}),
+            )  # fmt: skip
+            installments = [
+                v for p in plan for v in (policy_number, p.seq, p.due_date, to_kurus(p.amount), now)
             ]
-            conn.execute(
-                "INSERT INTO installment (policy_number, seq, due_date, amount, paid, created_at)"
-                f" VALUES {_values(len(plan), 6)}",
-                rows,
-            )
-            conn.execute(RAW_ACCESS, (policy_number, new_code(), now))
-            commission = 0
-            if channel == "agency":
-                found = conn.execute(RAW_RATE, (office_id, LINE, today)).fetchone()
-                if found is not None:
-                    rate, valid_from = found
-                    amount = round2(
-                        EXACT.divide(EXACT.multiply(from_kurus(net), from_kurus(rate)), 100)
-                    )
-                    commission = to_kurus(amount)
+            access = (policy_number, new_code(), now)
+            earned = ()
+            if found is not None:
+                earned = (
+                    today, office_id, office_path, user_id, policy_number, LINE, net, found[0],
+                    commission, found[1], now,
+                )  # fmt: skip
+            row = conn.execute(
+                raw_writes(len(plan), bool(earned)),
+                (*policy, *audit, *installments, *access, *earned, policy_number, qid),
+            ).fetchone()
+            if row[1] != 1:
+                raise RuntimeError("quote taken")
+            if request_id is not None:
+                if conn.execute(RAW_PORTAL, (now, code, policy_number, request_id)).rowcount == 1:
                     conn.execute(
-                        RAW_COMMISSION,
+                        "INSERT INTO audit_event (at, actor_id, actor_code, action, entity_type,"
+                        " entity_id, before, after) VALUES (%s, %s, %s, 'portal_request.done',"
+                        " 'portal_request', %s, %s, %s)",
                         (
-                            today, office_id, office_path, user_id, policy_number, LINE, net,
-                            rate, commission, valid_from, now,
+                            now, user_id, code, str(request_id), Json({"status": "open"}),
+                            Json({"status": "done", "policy_number": policy_number,
+                                  "quote": quote_no}),
                         ),
                     )  # fmt: skip
-            taxes = {c: to_kurus(Decimal(a)) for c, a in json.loads(taxes_text).items()}
-            agency_id = office_id if channel == "agency" else 0
-            key = (LINE, channel, office_id, office_path, user_id, kind)
-            month = today.strftime("%Y-%m")
-            figures = (si, net, sum(taxes.values()), gross, commission)
-            conn.execute(RAW_DAILY, (today, *key, agency_id, month, today.year, *figures))
-            conn.execute(
-                f"INSERT INTO production_daily_tax AS t (day, {_KEY}, tax_code, agency_id, month,"
-                f" year, amount) VALUES {_values(len(taxes), 12)} ON CONFLICT (day, {_KEY},"
-                " tax_code) DO UPDATE SET amount = t.amount + excluded.amount",
-                [
-                    v
-                    for c, a in sorted(taxes.items())
-                    for v in (today, *key, c, agency_id, month, today.year, a)
-                ],
-            )
-            conn.execute(RAW_MONTHLY, (month, *key, agency_id, today.year, *figures))
-            conn.execute(
-                f"INSERT INTO production_monthly_tax AS t (month, {_KEY}, tax_code, agency_id,"
-                f" year, amount) VALUES {_values(len(taxes), 11)} ON CONFLICT (month, {_KEY},"
-                " tax_code) DO UPDATE SET amount = t.amount + excluded.amount",
-                [
-                    v
-                    for c, a in sorted(taxes.items())
-                    for v in (month, *key, c, agency_id, today.year, a)
-                ],
-            )
 
     barrier.wait()
     started = time.monotonic()

@@ -33,7 +33,7 @@ from iztim_app.pages.quote_stats import quote_stats_page
 from iztim_app.pages.renewals import renewals_page
 from iztim_app.pages.reports import reports_page
 from iztim_app.pages.tariffs import tariffs_page
-from iztim_app.security_headers import middleware as security_headers
+from iztim_app.security_headers import SecuredApp
 from iztim_app.states.admin_offices import OfficesState
 from iztim_app.states.admin_users import UsersState
 from iztim_app.states.approvals import ApprovalState
@@ -77,7 +77,8 @@ def on_backend_error(exception: Exception) -> rx.event.EventSpec:
     )
 
 
-app = rx.App(
+# SecuredApp: security headers on every response, also Reflex's own preflights and 500s.
+app = SecuredApp(
     backend_exception_handler=on_backend_error,
     stylesheets=["/iztim.css", "/portal.css"],
     html_lang="tr",
@@ -94,8 +95,6 @@ app = rx.App(
                 Mount("/api/v1", app=json_api),
             ]
         ),
-        # Last, so it wraps everything above: security headers on every response.
-        security_headers,
     ],
 )
 # With a mail server configured, this process's outbox sender starts with the app: it sends

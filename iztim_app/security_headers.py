@@ -1,8 +1,13 @@
-"""Security headers on every HTTP response of the app (owner: helper H2).
+"""Security headers on every HTTP response of the app.
 
-A pure ASGI middleware, the last of the app's `api_transformer`s, so it wraps everything
-the back end serves: the pages (in prod the back end serves the built front end too), the
+A pure ASGI middleware around the whole back end: `SecuredApp` (the app's `rx.App`) wraps
+what `App.__call__` returns, i.e. outside Reflex's outermost Starlette layer. That layer
+answers CORS preflights itself (its CORSMiddleware) and turns an exception into a 500
+(Starlette's ServerErrorMiddleware), outside every `api_transformer`; so those answers get
+the headers too, as do the pages (in prod the back end serves the built front end too), the
 event socket's HTTP requests, the JSON API, the portal and payment routes and downloads.
+Every server Reflex starts (granian or uvicorn, dev or prod) loads the back end as the
+factory `iztim_app.iztim_app:app`, i.e. calls `App.__call__`, so this holds for all.
 
 - `Content-Security-Policy`: this origin's scripts, styles, images and connections only
   (plus ws:/wss: of the app's own origins for the event socket); no plugins, no framing,
@@ -13,8 +18,9 @@ event socket's HTTP requests, the JSON API, the portal and payment routes and do
   runs `rx.call_script` through `eval` (the portal's 3D Secure hand-off uses it), so pages
   may `eval`; its React/Radix components write `<style>` elements, so styles may be inline.
   Swagger UI (`/api/v1/docs`) gets a policy of its own without `eval` or the socket.
-- With iyzico as the gateway, the portal's pages also allow inline scripts (no hashes):
-  the portal writes iyzico's 3D page (a form and its inline script) into the document.
+- With iyzico as the gateway, forms may also post to iyzico's origin: its 3D page's form
+  is parsed on the server and posted by the same hand-off as the test bank's, so no page
+  needs an inline script without a hash.
 - A route that sets its own `Content-Security-Policy` (the test bank's pages need their
   inline style and script) keeps it; the baseline (no plugins, no framing, no `<base>`,
   forms only here) is added beside it as a second policy, and browsers enforce both.
@@ -27,7 +33,9 @@ event socket's HTTP requests, the JSON API, the portal and payment routes and do
 - `Strict-Transport-Security` only over HTTPS (the request's scheme, or
   `X-Forwarded-Proto: https` from the reverse proxy), as the session cookie's `Secure`.
 
-WebSocket and lifespan traffic passes untouched.
+WebSocket and lifespan traffic passes untouched. An exception that escapes before any answer
+was sent (or while a page was held) becomes a plain 500 with the headers, then is re-raised
+for the server to log.
 """
 
 from __future__ import annotations
@@ -41,13 +49,13 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 import anyio
+import reflex as rx
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
 DOCS_PATH = "/api/v1/docs"
-PORTAL_PREFIX = "/portal"
 NO_REFERRER_PATHS = ("/dogrula",)
 HSTS = "max-age=31536000"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
@@ -112,22 +120,16 @@ def _decoded(body: bytes, encoding: str) -> bytes | None:
 
 
 class SecurityHeaders:
-    """`SecurityHeaders(app, origins=[...], form_targets=[...], inline_portal=False)`.
+    """`SecurityHeaders(app, origins=[...], form_targets=[...])`.
 
     `origins`: the app's own origins (rxconfig's cors_allowed_origins); `form_targets`:
-    other sites forms may post to (the payment provider's 3D page); `inline_portal`: the
-    portal's pages allow inline scripts (iyzico's 3D page is written into them)."""
+    other sites forms may post to (the payment provider's 3D page)."""
 
     def __init__(
-        self,
-        app: ASGIApp,
-        origins: Iterable[str] = (),
-        form_targets: Iterable[str] = (),
-        inline_portal: bool = False,
+        self, app: ASGIApp, origins: Iterable[str] = (), form_targets: Iterable[str] = ()
     ) -> None:
         self.app = app
         self.sockets = socket_sources(origins)
-        self.inline_portal = inline_portal
         forms = ["'self'", *dict.fromkeys(o for t in form_targets if (o := _origin(t)))]
         self.baseline = [
             ("object-src", ["'none'"]),
@@ -192,8 +194,6 @@ class SecurityHeaders:
         return headers
 
     def _scripts_for(self, path: str, html: bytes | None) -> list[str]:
-        if self.inline_portal and (path == PORTAL_PREFIX or path.startswith(PORTAL_PREFIX + "/")):
-            return [UNSAFE_INLINE]
         if html is None:
             log.warning("security headers: cannot read the page %s; inline scripts allowed", path)
             return [UNSAFE_INLINE]
@@ -222,9 +222,10 @@ class SecurityHeaders:
         https = _is_https(scope)
         held: Message | None = None  # an HTML page's start, until its body is complete
         chunks: list[bytes] = []
+        started = False  # a start went out to the server
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal held
+            nonlocal held, started
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 html = headers.get("content-type", "").startswith("text/html")
@@ -232,12 +233,13 @@ class SecurityHeaders:
                     held = message
                     return
                 self._add(message, path, https)
+                started = True
             elif message["type"] == "http.response.pathsend" and held is not None:
                 # the server sends the file itself (granian): read it here for the hashes
                 encoding = MutableHeaders(scope=held).get("content-encoding", "").strip().lower()
                 body = await anyio.Path(message["path"]).read_bytes()
                 self._add(held, path, https, self._scripts_for(path, _decoded(body, encoding)))
-                start, held = held, None
+                start, held, started = held, None, True
                 await send(start)
             elif message["type"] == "http.response.body" and held is not None:
                 chunks.append(message.get("body", b""))
@@ -246,30 +248,57 @@ class SecurityHeaders:
                 body = b"".join(chunks)
                 encoding = MutableHeaders(scope=held).get("content-encoding", "").strip().lower()
                 self._add(held, path, https, self._scripts_for(path, _decoded(body, encoding)))
-                start, held = held, None
+                start, held, started = held, None, True
                 await send(start)
                 message = {"type": "http.response.body", "body": body, "more_body": False}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if not started:  # nothing (or only a held page) went out: a 500 with the headers
+                await self._server_error(send, path, https)
+            raise
         if held is not None:  # the app ended without a last body message
             self._add(held, path, https, self._scripts_for(path, b"".join(chunks)))
             await send(held)
             await send({"type": "http.response.body", "body": b"".join(chunks)})
 
+    async def _server_error(self, send: Send, path: str, https: bool) -> None:
+        """What Starlette's ServerErrorMiddleware answers (outside it, this is the last word)."""
+        body = b"Internal Server Error"
+        start: Message = {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+        self._add(start, path, https)
+        await send(start)
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
 
 def middleware(app: ASGIApp) -> ASGIApp:
-    """The app's transformer: its own origins from rxconfig, iyzico's 3D page when chosen."""
+    """The headers around `app`: its own origins from rxconfig, iyzico's 3D page when chosen."""
     from reflex.config import get_config
 
     from iztim_app.core.payments import providers
     from iztim_app.core.settings import settings
 
     origins = [o for o in get_config().cors_allowed_origins if o != "*"]
-    iyzico = settings.payment_gateway == providers.IYZICO
-    return SecurityHeaders(
-        app,
-        origins=origins,
-        form_targets=[settings.iyzico_base_url] if iyzico else [],
-        inline_portal=iyzico,
-    )
+    targets = []
+    if settings.payment_gateway == providers.IYZICO:
+        base = settings.iyzico_base_url.strip()  # a bare host means https, as for the adapter
+        targets.append(base if "//" in base else f"https://{base}")
+    return SecurityHeaders(app, origins=origins, form_targets=targets)
+
+
+class SecuredApp(rx.App):
+    """The app's `rx.App`: its ASGI app (what the servers' factory call returns) wrapped in
+    the security headers, outside Reflex's own CORS and error layers, which an
+    `api_transformer` cannot reach (`App.__call__` builds them after every transformer)."""
+
+    def __call__(self) -> ASGIApp:
+        return middleware(super().__call__())

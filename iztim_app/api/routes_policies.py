@@ -2,8 +2,9 @@
 report (`api.md`, Endpoints). Each endpoint checks the request's shape, calls the service
 the screen calls with the caller's Actor and maps its DTO to the spec's shape: no rule of
 its own, none skipped. The services say why a call is refused; `_answers` only renames a
-service's field to the body's name, and answers 409 for the record's state (the spec's
-table: not approved, already cancelled, already paid, already a policy)."""
+service's field to the body's name, answers 409 for the record's state (the spec's
+table: not approved, already cancelled, already paid, already a policy) and 404 for a record
+the body names that the caller cannot see (no such quote, or another office's)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ LIST_FIELDS = {"date_from": "from", "date_to": "to"}
 # problems of the form they serve.
 STATE_CODES = frozenset(
     {
-        policies.QUOTE_UNUSABLE,  # unknown, out of scope, not approved, expired, a policy
+        policies.QUOTE_UNUSABLE,  # a visible quote: not approved, expired, already a policy
         "policy.already_renewed",
         "endorsement.policy_not_approved",
         "endorsement.policy_cancelled",
@@ -65,6 +66,9 @@ STATE_CODES = frozenset(
         "payment.installment_paid",
     }
 )
+# Refusals for a record the caller cannot see (api.md: 404 not_found), raised by the
+# services as input problems of the form they serve.
+UNSEEN_CODES = frozenset({policies.QUOTE_UNKNOWN})  # no such quote, or another office's
 
 
 @contextmanager
@@ -74,6 +78,8 @@ def _answers(fields: dict[str, str] | None = None) -> Iterator[None]:
     except ValidationFailed as exc:
         if exc.code in STATE_CODES:
             raise Conflict(exc.code, **exc.params) from exc
+        if exc.code in UNSEEN_CODES:
+            raise NotFound(exc.code, **exc.params) from exc
         for problem in getattr(exc, "problems", None) or (exc,):
             if getattr(problem, "field", None) in (fields or {}):
                 problem.field = fields[problem.field]

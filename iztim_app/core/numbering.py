@@ -37,8 +37,13 @@ def parse_number(raw: Any) -> int:
     return value
 
 
+_BUMP = sa.text("UPDATE number_sequence SET last = last + 1 WHERE name = :name RETURNING last")
+
+
 def next_number(db: Session, name: str, start: int = 1) -> int:
-    bump = sa.text("UPDATE number_sequence SET last = last + 1 WHERE name = :name RETURNING last")
+    """The next number of the sequence, its row locked until the caller's transaction ends
+    (the caller keeps that window short: every issuer of the sequence waits on it)."""
+    bump = _BUMP
     row = db.execute(bump, {"name": name}).first()
     if row is None:
         # First use of this sequence: create it, tolerating a concurrent creator.

@@ -24,6 +24,11 @@ MESSAGES = {
         "Bu numarayla poliçeye dönüştürülebilecek onaylı ve süresi dolmamış bir teklif bulunamadı.",
         "No approved, unexpired quote that can become a policy was found with this number.",
     ),
+    # no such quote or one outside the caller's scope: the same words, revealing nothing
+    "policy.quote_unknown": (
+        "Bu numarayla poliçeye dönüştürülebilecek onaylı ve süresi dolmamış bir teklif bulunamadı.",
+        "No approved, unexpired quote that can become a policy was found with this number.",
+    ),
     "policy.quote_mismatch": (
         "Teklifteki branş ve müşteri değiştirilemez.",
         "The line and customer of the quote cannot be changed.",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from iztim_app.i18n.browser import catalogue
 from iztim_app.states.session import SessionState
 
-T = SessionState.t
+# The catalogue in the tab's language, from the browser's static module (no backend state).
+T = catalogue(SessionState.lang)
 
 
 def label(key: str, html_for: str, required: bool = False) -> rx.Component:
@@ -121,7 +123,20 @@ def messages(state) -> rx.Component:  # noqa: ANN001
     )
 
 
+def text_of(key: str, **params: rx.Var) -> rx.Var:
+    """A catalogue text with its `{name}` placeholders filled in the browser from vars.
+
+    Why not a computed var in the state: one reading the language (a `SessionState` var)
+    makes Reflex load that state from Redis with every event of the tab, on any screen."""
+    text = T[key]
+    for name, value in params.items():
+        text = text.replace("{" + name + "}", value.to_string())
+    return text
+
+
 def pager(state, on_prev, on_next) -> rx.Component:  # noqa: ANN001
+    """Previous / "Sayfa 2 / 5" / next and the row count, from the state's `page`, `pages`
+    and `total` (a screen with two lists passes an object naming the other three)."""
     return rx.hstack(
         rx.button(
             T["common.previous"],
@@ -130,7 +145,7 @@ def pager(state, on_prev, on_next) -> rx.Component:  # noqa: ANN001
             variant="soft",
             size="1",
         ),
-        rx.text(state.page_text, size="2"),
+        rx.text(text_of("common.page", page=state.page, pages=state.pages), size="2"),
         rx.button(
             T["common.next"],
             on_click=on_next,
@@ -138,7 +153,7 @@ def pager(state, on_prev, on_next) -> rx.Component:  # noqa: ANN001
             variant="soft",
             size="1",
         ),
-        rx.text(state.total_text, size="2", color_scheme="gray"),
+        rx.text(text_of("common.total_rows", count=state.total), size="2", color_scheme="gray"),
         align="center",
         spacing="3",
         class_name="iz-pager",

@@ -16,7 +16,13 @@ from iztim_app.pages.components import (
     pager,
     select_field,
 )
+from iztim_app.states.payment_attempts import STATUSES
 from iztim_app.states.payment_attempts import PaymentAttemptsState as S
+
+# The result filter's choices, named by the catalogue in the browser's language.
+STATUS_OPTIONS = rx.Var.create(
+    [["", T["common.all"]], *[[s, T[f"pscr.status.{s}"]] for s in STATUSES]]
+)
 
 ALL_COLUMNS = [
     "pscr.col_at",
@@ -128,7 +134,7 @@ def _filters() -> rx.Component:
             select_field(
                 "pscr.filter_status",
                 "status",
-                S.status_options,
+                STATUS_OPTIONS,
                 default_value=S.filters.get("status", ""),
                 id_prefix="pay",
             ),
@@ -154,8 +160,7 @@ def _failed_pager() -> rx.Component:
     view = SimpleNamespace(
         page=S.failed_page,
         pages=S.failed_pages,
-        page_text=S.failed_page_text,
-        total_text=S.failed_total_text,
+        total=S.failed_total,
     )
     return rx.el.nav(
         pager(view, S.failed_prev_page, S.failed_next_page), aria_label=T["pscr.failed_pager"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from iztim_app.i18n.browser import catalogue
 from iztim_app.states.portal import PortalState
 
-PT = PortalState.t
+PT = catalogue(PortalState.lang)
 
 
 def language_select(html_id: str = "portal-lang") -> rx.Component:

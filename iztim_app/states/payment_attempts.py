@@ -65,23 +65,6 @@ class PaymentAttemptsState(PagedList, AppState):
     failed_pages: int = 1
     failed_total: int = 0
 
-    @rx.var
-    def status_options(self) -> list[list[str]]:
-        everything = [["", i18n.translate("common.all", self.lang_pref)]]
-        return everything + [
-            [s, i18n.translate(f"pscr.status.{s}", self.lang_pref)] for s in STATUSES
-        ]
-
-    @rx.var
-    def failed_page_text(self) -> str:
-        return i18n.translate(
-            "common.page", self.lang_pref, page=self.failed_page, pages=self.failed_pages
-        )
-
-    @rx.var
-    def failed_total_text(self) -> str:
-        return i18n.translate("common.total_rows", self.lang_pref, count=self.failed_total)
-
     def _list(self, *, failed: bool) -> Outcome:
         f, lang = self.filters, self.lang_pref
         found = self._call(

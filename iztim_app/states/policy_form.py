@@ -71,11 +71,26 @@ class PolicyFormState(LineFormState, AppState):
 
     def _preview(self) -> Outcome | None:
         """Prices what is filled in so far (no number used); `None` when not enough yet."""
+        if not self._start_pricing():
+            return None
+        return self._priced(self._call(policies.preview, self._input(), draft=self.editing or None))
+
+    async def _repriced(self) -> Outcome | None:
+        """`_preview` with the pricing in a worker thread (typing in a field prices often)."""
+        if not self._start_pricing():
+            return None
+        return self._priced(
+            await self._call_in_thread(policies.preview, self._input(), draft=self.editing or None)
+        )
+
+    def _start_pricing(self) -> bool:
+        """Clears the last price and preview; True when the form holds enough to price."""
         self.price_rows, self.worksheet, self.installments = [], [], []
         self.confirming, self.printed, self.printed_values = False, {}, []
-        if not self._ready_to_price():
-            return None
-        found = self._call(policies.preview, self._input(), draft=self.editing or None).quietly()
+        return self._ready_to_price()
+
+    def _priced(self, found: Outcome) -> Outcome:
+        found = found.quietly()
         if not found.ok:
             return found
         p = found.value

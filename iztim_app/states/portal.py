@@ -3,8 +3,9 @@ HttpOnly portal cookie (set only by `portal_routes`) and the database. Owned by 
 
 Interface other portal screens rely on (keep it): subclass `PortalState`; call
 `self._customer()` in every handler (None = not signed in: refuse and change nothing);
-`self._lang()` is the language for server-side texts. `PortalState.t` is the catalogue in
-the customer's language for the pages; `check_portal` is the on_load of every portal page.
+`self._lang()` is the language for server-side texts. `PortalState.lang` picks the
+catalogue the pages read (`pages.portal_parts.PT`, held in the browser); `check_portal` is
+the on_load of every portal page.
 
 Sign-in works like the staff one: the event checks the number and code, opens a portal
 session with a one-time hand-off code and sends the browser to `/portal/oturum?code=…`,
@@ -59,6 +60,13 @@ def policy_row(p: PortalPolicy, line: str) -> dict[str, str]:
     }
 
 
+def customer_of(token: str) -> PortalCustomer | None:
+    """The customer behind a portal token, if signed in. Plain (no state): a worker thread
+    may call it."""
+    with session_scope() as db:
+        return portal.resolve(db, token)
+
+
 class PortalState(rx.State):
     # The portal's own language choice (apart from the staff one): Turkish first.
     lang_pref: str = rx.LocalStorage("tr", name="iztim_portal_lang", sync=True)
@@ -74,19 +82,13 @@ class PortalState(rx.State):
     def lang(self) -> str:
         return i18n.normalize_language(self.lang_pref)
 
-    @rx.var
-    def t(self) -> dict[str, str]:
-        """The catalogue in the customer's language; components index it by key."""
-        return i18n.table(self.lang_pref)
-
     # ------------------------------------------------------------ helpers (not events)
 
     def _token(self) -> str:
         return portal_routes.portal_token_from_cookie_header(self.router.headers.cookie)
 
     def _customer(self) -> PortalCustomer | None:
-        with session_scope() as db:
-            return portal.resolve(db, self._token())
+        return customer_of(self._token())
 
     def _lang(self) -> str:
         return i18n.normalize_language(self.lang_pref)

@@ -22,8 +22,8 @@ from iztim_app.core.money import format_try
 from iztim_app.core.portal import quotes as portal_quotes
 from iztim_app.core.portal import requests as portal_requests
 from iztim_app.states.line_form import LineFormState
-from iztim_app.states.portal import PortalState
-from iztim_app.states.session import Done, Outcome, SessionState
+from iztim_app.states.portal import PortalState, customer_of
+from iztim_app.states.session import Done, Outcome, SessionState, in_thread
 
 MAX_NUMBER = 20
 
@@ -40,6 +40,12 @@ def run_as_customer(portal, lang: str, service: Callable[..., Any], *args, **kwa
         return Outcome(False, error=i18n.error_text(exc, lang), field=exc.field or "")
     except DomainError as exc:
         return Outcome(False, error=i18n.error_text(exc, lang))
+
+
+def run_for_token(token: str, lang: str, service: Callable[..., Any], *args, **kwargs) -> Outcome:  # noqa: ANN002, ANN003
+    """`run_as_customer` for the customer behind the portal `token`, looked up here too:
+    plain (no state), so a worker thread can make the whole call."""
+    return run_as_customer(customer_of(token), lang, service, *args, **kwargs)
 
 
 class PortalQuoteState(LineFormState, PortalState):
@@ -108,7 +114,20 @@ class PortalQuoteState(LineFormState, PortalState):
         self.price_rows, self.worksheet = [], []
         if not self._ready_to_price():
             return None
-        found = self._run(portal_quotes.preview, self._input()).quietly()
+        return self._priced(self._run(portal_quotes.preview, self._input()))
+
+    async def _repriced(self) -> Outcome | None:
+        """`_preview` in a worker thread, the customer's session check included: the event
+        loop serves other tabs meanwhile. The thread gets plain arguments only."""
+        self.price_rows, self.worksheet = [], []
+        if not self._ready_to_price():
+            return None
+        token, lang, inp = self._token(), self._lang(), self._input()
+        found = await in_thread(run_for_token, token, lang, portal_quotes.preview, inp)
+        return self._priced(found)
+
+    def _priced(self, found: Outcome) -> Outcome:
+        found = found.quietly()
         if found.ok:
             r = found.value
             self._show_price(r.net_premium, r.taxes, r.gross_premium, r.worksheet, r.needs_approval)

@@ -7,9 +7,13 @@ state reads it from the Cookie header of the socket's handshake and never holds 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import json
+import os
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,11 +70,6 @@ class SessionState(rx.State):
     @rx.var
     def lang(self) -> str:
         return i18n.normalize_language(self.lang_pref)
-
-    @rx.var
-    def t(self) -> dict[str, str]:
-        """The catalogue in the user's language; components index it by key."""
-        return i18n.table(self.lang_pref)
 
     @rx.var
     def demo_sign_ins(self) -> list[list[str]]:
@@ -228,6 +227,24 @@ def run_as(
         return Outcome(False, error=i18n.translate("availability.database_unavailable", lang))
 
 
+# Service calls made off the event loop run in this process's own pool, sized for database
+# waits rather than CPU: a save waits for the quote-number row lock while other saves commit,
+# and with the loop's default pool (CPU count + 4 threads) the prices of other tabs would
+# queue behind those waiting saves. Made on first use, so each forked worker has its own.
+DB_THREADS = 16
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+async def in_thread(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """`function(*args, **kwargs)` in the database thread pool, awaited from the loop. The
+    caller passes plain values, never a state."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(DB_THREADS, thread_name_prefix="iztim-db"))
+    call = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_pool[1], call)
+
+
 class AppState(SessionState):
     """Base of every screen's state: runs one service as the signed-in user.
 
@@ -261,7 +278,7 @@ class AppState(SessionState):
         one waits for the database. Token and language are read here, on the loop; the
         thread gets plain arguments only and never touches the state."""
         token, lang = self._token(), self.lang_pref
-        return await asyncio.to_thread(run_as, token, lang, service, *args, **kwargs)
+        return await in_thread(run_as, token, lang, service, *args, **kwargs)
 
     def _report(
         self, outcome: Outcome | None, followed: Outcome | None = None, done: Done = None
@@ -310,17 +327,11 @@ class AppState(SessionState):
 class PagedList(rx.State, mixin=True):
     """One server-side paged list; the screen's state defines `_fetch` for the current page."""
 
+    # The pager's texts are made in the browser (`pages.components.pager`): a computed var
+    # here reading `lang_pref` would make every event of the tab load this state too.
     page: int = 1
     pages: int = 1
     total: int = 0
-
-    @rx.var
-    def page_text(self) -> str:
-        return i18n.translate("common.page", self.lang_pref, page=self.page, pages=self.pages)
-
-    @rx.var
-    def total_text(self) -> str:
-        return i18n.translate("common.total_rows", self.lang_pref, count=self.total)
 
     def _fetch(self) -> Outcome | None:
         """Shows the current page and returns how reading it went; says nothing itself."""

@@ -9,6 +9,7 @@ business day 2026-03-02 (the services' clock, moved for these tests):
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -195,12 +196,46 @@ def test_a_policy_from_an_approved_quote_takes_its_figures_once(
     check = unchanged(api_url)
     problem(client.post(PREFIX + "/policies", headers=auth(A1), json=body), 409, "conflict")
     check()
-    # an unknown quote number reads exactly the same (out of scope too)
+    # an unknown quote number is no such record (api.md: 404), and another office's quote
+    # reads exactly the same
     unknown = {"quote_number": 9999999, "installments": 1}
     r = client.post(PREFIX + "/policies", headers=auth(A1), json=unknown)
-    assert problem(r, 409, "conflict")["detail"] != ""
+    assert problem(r, 404, "not_found")["detail"] != ""
     r2 = client.post(PREFIX + "/policies", headers=auth(B1), json=body)
-    assert r2.json() == problem(r2, 409, "conflict")
+    assert r2.json() == problem(r2, 404, "not_found")
+    check()
+
+
+def test_another_offices_quote_is_not_found_and_an_expired_own_quote_is_a_conflict(
+    client, auth, customers, db, api_url, monkeypatch
+):
+    theirs = quotes.save_quote(
+        db, actor_of(db, B1), form("konut", customers.b1_person, "300000"), today=TODAY
+    )
+    mine = quotes.save_quote(
+        db, actor_of(db, A1), form("konut", customers.a1_person, "300000"), today=TODAY
+    )
+    assert (theirs.status, mine.status) == ("approved", "approved")
+    check = unchanged(api_url)
+    # agency B's approved, unexpired quote: outside acente.a1's scope, so no such record
+    other = {"quote_number": theirs.number, "installments": 1}
+    for dry_run in ("", "?dry_run=true"):
+        r = client.post(PREFIX + "/policies" + dry_run, headers=auth(A1), json=other)
+        gone = problem(r, 404, "not_found")
+        ghost = client.post(
+            PREFIX + "/policies" + dry_run,
+            headers=auth(A1),
+            json={"quote_number": 9999999, "installments": 1},
+        )
+        assert problem(ghost, 404, "not_found")["detail"] == gone["detail"]
+    # acente.a1's own quote, once expired (konut quotes are valid 30 days): a conflict
+    monkeypatch.setattr(clock, "today", lambda: TODAY + timedelta(days=31))
+    own = {"quote_number": mine.number, "installments": 1}
+    expired = problem(
+        client.post(PREFIX + "/policies", headers=auth(A1), json=own), 409, "conflict"
+    )
+    # in the same words as a quote the caller cannot see: only the status tells them apart
+    assert expired["detail"] == gone["detail"] != ""
     check()
 
 

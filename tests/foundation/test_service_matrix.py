@@ -736,7 +736,7 @@ CASES: tuple[Case, ...] = (
             (r.quote_number, r.line_code, r.sum_insured),
             (w.ids.approved, "konut", Decimal("400000.00")),
         ),
-        Outsider(B1, (ValidationFailed, "policy.quote_unusable")),
+        Outsider(B1, (ValidationFailed, "policy.quote_unknown")),
     ),
     Case(
         "policies.preview",
@@ -770,9 +770,9 @@ CASES: tuple[Case, ...] = (
         ),
         A1,
         ISSUE,
-        "quote.convert",  # then policy.issue (see _expected_actions)
+        "quote.convert",  # after policy.issue (see _expected_actions)
         lambda w, r: eq((r.policy.quote_number, r.policy.status), (w.ids.approved, "approved")),
-        Outsider(B1, (ValidationFailed, "policy.quote_unusable")),
+        Outsider(B1, (ValidationFailed, "policy.quote_unknown")),
     ),
     Case(
         "policies.get_policy",
@@ -1079,7 +1079,7 @@ def _expected_actions(case: Case) -> list[str]:
     if case.writes == "quote.supersede":
         return ["quote.supersede", "quote.create"]
     if case.writes == "quote.convert":
-        return ["quote.convert", "policy.issue"]
+        return ["policy.issue", "quote.convert"]  # one INSERT, the policy's row first
     if case.name == "endorsements.create_cancellation":
         return ["endorsement.create", "policy.cancel"]
     return [case.writes] if case.writes else []

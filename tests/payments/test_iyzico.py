@@ -32,7 +32,7 @@ from iztim_app.core.payments.gateway import (
     PaymentOrder,
     ThreeDStart,
 )
-from iztim_app.core.payments.iyzico import IyzicoGateway, price_text
+from iztim_app.core.payments.iyzico import IyzicoGateway, price_text, three_d_form
 from iztim_app.core.settings import Settings
 from iztim_app.i18n import CATALOGUE
 
@@ -42,9 +42,27 @@ APPROVE = "5528790000000008"
 DECLINE_AT_START = "4111111111111129"  # Luhn-valid; the fake refuses it at initialize
 CVV = "739"
 TODAY = date(2026, 12, 1)
-ACS_HTML = (
-    '<form action="https://acs.bank.example/3d" method="post">'
-    '<input name="PaReq" value="abc"></form>'
+# iyzico's threeDSHtmlContent as its sandbox sends it: one form posting to iyzico's own host,
+# its hidden fields, a button for browsers without scripts, and the inline auto-submit.
+ACS_PATH = "/payment/mock/init3ds"
+ACS_FIELDS = {
+    "orderId": "mock12-7417064494397413-25149157",
+    "bin": "552879",
+    "successUrl": "/payment/iyzipos/callback3ds/success/3",
+    "PaReq": 'eJx&Vc<9>"q',  # entities in the page, the plain text in the post
+}
+ACS_PAGE = (
+    '<!doctype html><html lang="tr"><head><meta charset="utf-8">'
+    "<title>iyzico Mock 3D-Secure Processing Page</title></head><body>"
+    '<form id="iyzico-3ds-form" name="iyzico-3ds-form" action="{base}{path}" method="POST">'
+    '<input type="hidden" name="orderId" value="mock12-7417064494397413-25149157">'
+    '<input type="hidden" name="bin" value="552879"/>'
+    "<input type='hidden' name='successUrl' value='/payment/iyzipos/callback3ds/success/3'>"
+    '<input type="hidden" name="PaReq" value="eJx&amp;Vc&lt;9&gt;&quot;q">'
+    '<noscript><input type="submit" id="btnSbmt" name="go" value="Gönder"></noscript>'
+    "</form>"
+    '<script type="text/javascript">document.getElementById("iyzico-3ds-form").submit();'
+    "</script></body></html>"
 )
 
 
@@ -62,6 +80,11 @@ class FakeIyzico:
         self.tamper: dict[str, Any] = {}
         self.next_id = 25149157
         self.bad_auth = 0
+        self.base_url = ""  # the fake's own address, set once it listens
+
+    def three_d_page(self) -> str:
+        page = self.tamper.get("page", ACS_PAGE)
+        return page.replace("{base}", self.base_url).replace("{path}", ACS_PATH)
 
     def handle(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         self.requests.append((path, body))
@@ -99,7 +122,7 @@ class FakeIyzico:
             "locale": "tr",
             "conversationId": conversation,
             "paymentId": payment_id,
-            "threeDSHtmlContent": base64.b64encode(ACS_HTML.encode()).decode(),
+            "threeDSHtmlContent": base64.b64encode(self.three_d_page().encode()).decode(),
             "signature": sign([payment_id, conversation]),
         }
 
@@ -186,8 +209,9 @@ def fake() -> Iterator[tuple[FakeIyzico, str]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        yield state, f"http://127.0.0.1:{server.server_address[1]}"
+        yield state, state.base_url
     finally:
         server.shutdown()
         server.server_close()
@@ -258,8 +282,11 @@ def test_approved_initialize_then_the_callback_takes_the_money(fake, caplog):
     the_order = order()
     started = gw.start(the_order, card())
     assert not started.failed
-    assert started.html == ACS_HTML
-    assert (started.action_url, dict(started.form_fields)) == ("", {})
+    # iyzico's page read into the form the portal posts itself: no page of iyzico's is
+    # written into the portal, no inline script of iyzico's runs there
+    assert started.html == ""
+    assert started.action_url == base_url + ACS_PATH
+    assert dict(started.form_fields) == ACS_FIELDS
     assert started.provider_ref == "25149157"
 
     path, sent = state.requests[0]
@@ -454,6 +481,77 @@ def test_an_initialize_answer_for_another_conversation_is_a_failed_start(fake):
     assert started.html == ""
 
 
+FORM = '<form action="{action}" method="post"><input type="hidden" name="a" value="1"></form>'
+TAMPERED_PAGES = {
+    "another host": FORM.replace("{action}", "https://acs.bank.example/3d"),
+    "a look-alike host": FORM.replace("{action}", "http://127.0.0.1.evil.example/3d"),
+    "another port": FORM.replace("{action}", "http://127.0.0.1:9/3d"),
+    "a user-info trick": FORM.replace("{action}", "http://127.0.0.1@evil.example/3d"),
+    "a relative action": FORM.replace("{action}", "/3d"),
+    "a scheme-relative action": FORM.replace("{action}", "//evil.example/3d"),
+    "a script action": FORM.replace("{action}", "javascript:alert(1)"),
+    "no action": FORM.replace(' action="{action}"', ""),
+    "a GET form": FORM.replace('method="post"', 'method="get"'),
+    "no method (GET)": FORM.replace(' method="post"', ""),
+    "two forms": FORM.replace("{action}", "{base}/a") + FORM.replace("{action}", "{base}/b"),
+    "a nested form": FORM.replace("</form>", '<form action="https://evil.example"></form></form>'),
+    "no form": "<p>3D</p><script>location='https://evil.example'</script>",
+    "a field twice": FORM.replace("{action}", "{base}/a").replace(
+        "</form>", '<input type="hidden" name="a" value="2"></form>'
+    ),
+    "not HTML at all": "",
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERED_PAGES))
+def test_a_3d_page_other_than_one_post_form_to_iyzico_is_a_failed_start(fake, caplog, case):
+    """The portal posts the form it is handed: it must be iyzico's, to iyzico's own origin."""
+    state, base_url = fake
+    state.tamper["page"] = TAMPERED_PAGES[case]
+    started = make_gateway(base_url).start(order(), card())
+    assert started.failed
+    assert (started.failure_code, started.provider_ref) == ("payment.start_failed", "25149157")
+    assert started.bank_reason.startswith("iyzico'nun 3D sayfası beklenen biçimde değil")
+    assert (started.action_url, dict(started.form_fields), started.html) == ("", {}, "")
+    assert "refused" in caplog.text  # the operator sees why
+
+
+def test_the_untampered_page_passes_the_same_check(fake):
+    """The cases above fail for their change alone: the same form to iyzico is accepted."""
+    state, base_url = fake
+    state.tamper["page"] = FORM.replace("{action}", "{base}/3d?x=1")
+    started = make_gateway(base_url).start(order(), card())
+    assert (started.failed, started.action_url) == (False, base_url + "/3d?x=1")
+    assert dict(started.form_fields) == {"a": "1"}
+
+
+def test_a_3d_page_echoing_the_card_number_hands_it_on_masked(fake):
+    state, base_url = fake
+    state.tamper["page"] = FORM.replace("{action}", "{base}/3d").replace(
+        'value="1"', f'value="pan={APPROVE}"'
+    )
+    started = make_gateway(base_url).start(order(), card())
+    assert dict(started.form_fields) == {"a": f"pan={card().masked}"}
+    assert not card_data_in(started)
+
+
+def test_with_the_real_host_only_an_https_action_on_it_is_accepted():
+    origin = make_gateway("https://sandbox-api.iyzipay.com").origin
+    assert origin == "https://sandbox-api.iyzipay.com"
+    page = ACS_PAGE.replace("{path}", ACS_PATH)
+    accepted = three_d_form(page.replace("{base}", "https://sandbox-api.iyzipay.com"), origin)
+    assert accepted == ("https://sandbox-api.iyzipay.com" + ACS_PATH, ACS_FIELDS)
+    assert three_d_form(page.replace("{base}", "HTTPS://Sandbox-API.iyzipay.com"), origin)
+    for base in (
+        "http://sandbox-api.iyzipay.com",  # not TLS
+        "https://api.iyzipay.com",  # production's host, not the configured one
+        "https://sandbox-api.iyzipay.com.evil.example",
+        "https://evil.example\\@sandbox-api.iyzipay.com",
+        "https://sandbox-api.iyzipay.com:8443",
+    ):
+        assert three_d_form(page.replace("{base}", base), origin) is None, base
+
+
 def test_an_unreachable_iyzico_is_a_result_not_an_exception(fake, caplog):
     _, base_url = fake
     gw = make_gateway("http://127.0.0.1:9")  # discard port: nobody listens
@@ -546,6 +644,7 @@ def test_providers_build_iyzico_from_the_settings(db, fake):
     url = providers.return_url(gw, config=config)
     assert url == "https://portal.example.com.tr/portal/odeme/donus"
     started = gw.start(order(return_url=url), card())
-    assert started.html == ACS_HTML and state.bad_auth == 0
+    assert (started.action_url, dict(started.form_fields)) == (base_url + ACS_PATH, ACS_FIELDS)
+    assert state.bad_auth == 0
     with pytest.raises(GatewayNotConfigured, match="must use https"):
         providers.gateway(db, config=dataclasses.replace(config, iyzico_base_url="http://x.com"))

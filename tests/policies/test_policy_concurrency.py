@@ -109,14 +109,15 @@ def test_a_save_failing_after_its_number_was_drawn_gives_the_number_back(
     with session_scope(url) as db:
         actor, inp = _forms(db)[3]
         first = policies.issue(db, actor, inp, today=TODAY).policy.number
-        real_record = policies.audit_log.record
+        real_row = policies.audit_log.event_row
         drawn: list[int] = []
 
-        def failing_record(db, actor, action, entity_type, entity_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        # (issuing builds its audit rows once the number is drawn: the first one fails)
+        def failing_row(actor, action, entity_type, entity_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
             drawn.append(int(entity_id))
             raise RuntimeError("the disk is full")
 
-        monkeypatch.setattr(policies.audit_log, "record", failing_record)
+        monkeypatch.setattr(policies.audit_log, "event_row", failing_row)
         before = snapshot(url)
         # when it fails
         with pytest.raises(RuntimeError, match="disk is full"):
@@ -124,7 +125,7 @@ def test_a_save_failing_after_its_number_was_drawn_gives_the_number_back(
         # then it drew the next number, but nothing of it stayed: the sequence too
         assert drawn == [first + 1]
         assert snapshot(url) == before
-        monkeypatch.setattr(policies.audit_log, "record", real_record)
+        monkeypatch.setattr(policies.audit_log, "event_row", real_row)
         # and the next policy saved gets that number
         assert policies.issue(db, actor, inp, today=TODAY).policy.number == first + 1
     assert [r["number"] for r in stored_policies(url)] == [FIRST, FIRST + 1]

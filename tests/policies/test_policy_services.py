@@ -328,6 +328,8 @@ BAD_QUOTES = {
     "already a policy": (_converted_quote, TODAY),
     "another agency's": (_other_agencys_quote, TODAY),
 }
+# The quotes the caller cannot see (the API's 404); the others are visible but unusable (409).
+UNSEEN_QUOTES = {"unknown", "not a number", "another agency's"}
 
 
 @pytest.mark.parametrize("case", sorted(BAD_QUOTES))
@@ -339,23 +341,28 @@ def test_a_quote_that_cannot_become_a_policy_gets_one_message_and_nothing_is_cre
     number = make(db, customers)
     today = today or TODAY + timedelta(days=31)
     a1 = actor_of(db, A1)
+    code = "policy.quote_unknown" if case in UNSEEN_QUOTES else "policy.quote_unusable"
     # when acente.a1 types its number on the policy screen, or issues with it
     error = assert_refused(
         quotes_url,
         lambda: policies.from_quote(db, a1, number, today=today),
         ValidationFailed,
-        "policy.quote_unusable",
+        code,
     )
     inp = policy_form("konut", customers.a1_person, "300000", quote_number=number)
     again = assert_refused(
         quotes_url,
         lambda: policies.issue(db, a1, inp, today=today),
         ValidationFailed,
-        "policy.quote_unusable",
+        code,
     )
-    # then one message, the same whatever the reason (out of scope looks like unknown)
+    # then one message, the same whatever the reason (out of scope looks like unknown); only
+    # the code tells a quote the caller cannot see (the API's 404) from an unusable one (409)
     assert (error.field, error.params) == ("quote_number", {"number": str(number)})
     assert (again.field, again.params) == (error.field, error.params)
+    for lang in ("tr", "en"):
+        shown = translate(code, lang, number=str(number))
+        assert shown == translate("policy.quote_unusable", lang, number=str(number)) != code
 
 
 # ====================================================================== approval

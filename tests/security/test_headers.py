@@ -3,13 +3,16 @@
 The middleware on a small Starlette app: the policy of a page (its inline scripts allowed by
 hash, nothing else inline), of an API answer, of Swagger UI, of a route with its own policy,
 HSTS only over HTTPS, files the server sends itself (pathsend) and gzipped pages, iyzico's
-3D page. Then the real back end (`reflex run --env prod --backend-only`, one worker, SQLite):
-every kind of route carries the headers, and CORS answers only the app's own origin, on the
-API and on the event socket's handshake."""
+3D page. Then the app's own ASGI app (`app()`, as the servers build it): Reflex's own CORS
+preflight answers and its own 500 carry them. Then the real back end (`reflex run --env prod
+--backend-only`, granian, one worker, SQLite): every kind of route and preflight carries the
+headers, and CORS answers only the app's own origin, on the API and on the event socket's
+handshake."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import gzip
 import hashlib
 import socket
@@ -24,6 +27,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
 
 from iztim_app.security_headers import SecurityHeaders, inline_script_hashes
@@ -219,17 +223,48 @@ def test_the_websocket_passes_untouched(client: TestClient) -> None:
         assert ws.receive_text() == "hello"
 
 
-def test_iyzico_adds_its_3d_page_to_form_action_and_inline_scripts_on_the_portal() -> None:
-    with client_of(
-        form_targets=["https://sandbox-api.iyzipay.com/payment"], inline_portal=True
-    ) as client:
-        for path in ("/portal", "/portal/police"):
+def test_iyzico_adds_its_3d_page_to_form_action_and_no_inline_script_anywhere() -> None:
+    """iyzico's 3D form is parsed on the server and posted by the hand-off script (as the
+    test bank's): the portal allows only its own inline scripts, by hash, as every page."""
+    with client_of(form_targets=["https://sandbox-api.iyzipay.com/payment"]) as client:
+        for path in ("/portal", "/portal/police", "/"):
             policy = directives(client.get(path).headers["content-security-policy"])
-            # the portal writes iyzico's page (a form and its inline script) into the document
-            assert policy["script-src"] == ["'self'", "'unsafe-eval'", "'unsafe-inline'"], path
+            assert policy["script-src"] == [
+                "'self'",
+                "'unsafe-eval'",
+                sha(SCRIPT_A),
+                sha(SCRIPT_B),
+            ], path
+            assert "'unsafe-inline'" not in policy["script-src"], path
             assert policy["form-action"] == ["'self'", "https://sandbox-api.iyzipay.com"]
-        staff = directives(client.get("/").headers["content-security-policy"])
-        assert staff["script-src"] == ["'self'", "'unsafe-eval'", sha(SCRIPT_A), sha(SCRIPT_B)]
+
+
+def test_the_middleware_takes_iyzico_from_the_settings(monkeypatch) -> None:  # noqa: ANN001
+    """`middleware` (what SecuredApp puts around Reflex) reads the gateway from the settings."""
+    from iztim_app.core import settings as settings_module
+    from iztim_app.security_headers import middleware
+
+    config = dataclasses.replace(
+        settings_module.settings,
+        payment_gateway="iyzico",
+        iyzico_base_url="https://sandbox-api.iyzipay.com",
+    )
+    for base in ("https://sandbox-api.iyzipay.com", "sandbox-api.iyzipay.com"):  # bare: https
+        monkeypatch.setattr(
+            settings_module, "settings", dataclasses.replace(config, iyzico_base_url=base)
+        )
+        with TestClient(middleware(Starlette(routes=ROUTES)), base_url=OWN) as client:
+            policy = directives(client.get("/portal").headers["content-security-policy"])
+        assert policy["form-action"] == ["'self'", "https://sandbox-api.iyzipay.com"], base
+        assert policy["script-src"][:2] == ["'self'", "'unsafe-eval'"]
+        assert "'unsafe-inline'" not in policy["script-src"]
+    # the test bank: forms post here only
+    monkeypatch.setattr(
+        settings_module, "settings", dataclasses.replace(config, payment_gateway="test")
+    )
+    with TestClient(middleware(Starlette(routes=ROUTES)), base_url=OWN) as client:
+        policy = directives(client.get("/portal").headers["content-security-policy"])
+    assert policy["form-action"] == ["'self'"]
 
 
 def test_a_file_the_server_sends_itself_is_hashed_from_the_file(tmp_path: Path) -> None:
@@ -253,6 +288,94 @@ def test_a_file_the_server_sends_itself_is_hashed_from_the_file(tmp_path: Path) 
     headers = dict(sent[0]["headers"])
     assert sha(SCRIPT_A).encode() in headers[b"content-security-policy"]
     assert headers[b"x-frame-options"] == b"DENY"
+
+
+def test_an_exception_before_any_answer_is_a_500_with_the_headers() -> None:
+    """Outside Reflex's own error layer nobody else would answer: a plain 500, re-raised."""
+
+    async def broken(scope, receive, send) -> None:  # noqa: ANN001
+        raise RuntimeError("boom")
+
+    app = SecurityHeaders(broken, origins=[OWN])
+    response = TestClient(app, raise_server_exceptions=False).get("/api/v1/health")
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+    assert_common(response.headers)
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    with pytest.raises(RuntimeError):
+        TestClient(app).get("/")  # and the server still sees (and logs) the error
+
+
+# ---------------------------------------------------------------- the app's own ASGI app
+
+
+@pytest.fixture(scope="module")
+def reflex_asgi() -> Iterator[tuple[object, ASGIApp]]:
+    """The ASGI app the servers' factory call builds (`app()`), without compiling pages and
+    without its lifespan tasks. The build mounts Reflex's API into the routes transformer;
+    that is undone afterwards for the rest of this process."""
+    from reflex_base.environment import environment
+
+    from iztim_app.iztim_app import app
+
+    (routes_app,) = [t for t in app.api_transformer if isinstance(t, Starlette)]
+    routes, middleware = list(routes_app.router.routes), list(routes_app.user_middleware)
+    skip = environment.REFLEX_SKIP_COMPILE.get()
+    environment.REFLEX_SKIP_COMPILE.set(True)
+    try:
+        asgi = app()
+    finally:  # at once: the real back end started below must not inherit it
+        environment.REFLEX_SKIP_COMPILE.set(skip or None)
+    try:
+        yield app, asgi
+    finally:
+        routes_app.router.routes[:] = routes
+        routes_app.user_middleware[:] = middleware
+        routes_app.middleware_stack = None
+
+
+def own_origin() -> str:
+    from reflex.config import get_config
+
+    return next(o for o in get_config().cors_allowed_origins if o != "*")
+
+
+def test_reflex_answers_preflights_itself_and_they_carry_the_headers(reflex_asgi) -> None:  # noqa: ANN001
+    _, asgi = reflex_asgi
+    client = TestClient(asgi, base_url=own_origin())
+    preflight = {"Access-Control-Request-Method": "POST"}
+    for path in ("/api/v1/health", "/_event/", "/auth/session"):
+        own = client.options(path, headers={"Origin": own_origin(), **preflight})
+        assert (own.status_code, own.headers["access-control-allow-origin"]) == (
+            200,
+            own_origin(),
+        ), path
+        foreign = client.options(path, headers={"Origin": FOREIGN, **preflight})
+        assert foreign.status_code == 400, path  # Starlette's "Disallowed CORS origin"
+        assert "access-control-allow-origin" not in foreign.headers, path
+        for response in (own, foreign):
+            assert_common(response.headers)
+            policy = directives(response.headers["content-security-policy"])
+            assert policy["frame-ancestors"] == ["'none'"], path
+            assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_reflex_own_500_carries_the_headers(reflex_asgi, monkeypatch) -> None:  # noqa: ANN001
+    """An exception in Reflex's outermost layer (its context middleware, inside its own
+    ServerErrorMiddleware and CORS): Reflex's 500 answer still has the headers."""
+    app, asgi = reflex_asgi
+
+    def broken() -> None:
+        raise RuntimeError("forced")
+
+    monkeypatch.setattr(app, "_set_contexts_internal", broken)
+    client = TestClient(asgi, base_url=own_origin(), raise_server_exceptions=False)
+    response = client.get("/ping", headers={"Origin": own_origin()})
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+    assert_common(response.headers)
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    # the same request without the fault: answered, so it was the forced error above
+    monkeypatch.undo()
+    assert client.get("/ping").status_code == 200
 
 
 # ---------------------------------------------------------------- the real back end
@@ -301,6 +424,31 @@ def test_every_kind_of_route_of_the_real_app_carries_the_headers(
     policies = headers.get_all("Content-Security-Policy")
     assert any("frame-ancestors 'none'" in p and "object-src 'none'" in p for p in policies)
     assert headers["Strict-Transport-Security"] is None, path
+
+
+@pytest.mark.parametrize("origin", ["own", FOREIGN])
+@pytest.mark.parametrize("path", ["/api/v1/health", "/ping", "/_event/", "/portal/odeme/donus"])
+def test_cors_preflights_of_the_real_app_carry_the_headers(
+    real_backend: Backend, path: str, origin: str
+) -> None:
+    """Reflex's outermost CORS layer answers these itself (granian, prod)."""
+    sender = real_backend.url if origin == "own" else origin
+    status, headers, _ = fetch(
+        real_backend.url + path,
+        method="OPTIONS",
+        headers={"Origin": sender, "Access-Control-Request-Method": "POST"},
+    )
+    if origin == "own":
+        assert (status, headers["Access-Control-Allow-Origin"]) == (200, sender), path
+    else:
+        assert status == 400, path
+        assert headers["Access-Control-Allow-Origin"] is None, path
+    assert headers["X-Frame-Options"] == "DENY", path
+    assert headers["X-Content-Type-Options"] == "nosniff", path
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+    policy = directives(headers["Content-Security-Policy"])
+    assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
+    assert headers.get_all("Content-Security-Policy") == [headers["Content-Security-Policy"]]
 
 
 def test_the_real_app_sends_hsts_behind_a_tls_proxy(real_backend: Backend) -> None:

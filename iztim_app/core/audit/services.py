@@ -49,18 +49,35 @@ def record(
 ) -> AuditEvent:
     """Adds one audit row to the current transaction; the caller commits both together."""
     event = AuditEvent(
-        at=clock.utcnow(),
-        actor_id=actor.user_id if actor and actor.user_id else None,
-        actor_code=actor.code if actor else (actor_code or SYSTEM),
-        via=(actor.via or None) if actor else None,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        **event_row(actor, action, entity_type, entity_id, before, after, actor_code=actor_code)
     )
     db.add(event)
     return event
+
+
+def event_row(
+    actor: Actor | None,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    *,
+    actor_code: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one audit row, for a caller that inserts it itself in its
+    transaction (issuing writes its rows in one statement): the same row `record` adds."""
+    return {
+        "at": clock.utcnow(),
+        "actor_id": actor.user_id if actor and actor.user_id else None,
+        "actor_code": actor.code if actor else (actor_code or SYSTEM),
+        "via": (actor.via or None) if actor else None,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "before": _jsonable(before) if before is not None else None,
+        "after": _jsonable(after) if after is not None else None,
+    }
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -49,6 +50,26 @@ def rate_in_force(db: Session, office_id: int, line_code: str, day: date) -> Com
     ).scalar_one_or_none()
 
 
+_RATES = CommissionRate.__table__
+# `rate_in_force`'s lookup for a posting: the two columns it needs, not the ORM row.
+_RATE_ON = (
+    sa.select(_RATES.c.rate, _RATES.c.valid_from)
+    .where(
+        _RATES.c.office_id == sa.bindparam("office_id"),
+        _RATES.c.line_code == sa.bindparam("line_code"),
+        _RATES.c.valid_from <= sa.bindparam("day"),
+    )
+    .order_by(_RATES.c.valid_from.desc())
+    .limit(1)
+)
+
+
+def _rate_on(db: Session, office_id: int, line_code: str, day: date) -> tuple[Decimal, date] | None:
+    params = {"office_id": office_id, "line_code": line_code, "day": day}
+    row = db.connection().execute(_RATE_ON, params).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def _anchor(db: Session, policy_number: int) -> tuple[Decimal, date] | None:
     """The rate (and its start) of the policy's first entry, if it earned any."""
     row = db.execute(
@@ -73,8 +94,17 @@ def _earned_by_version(db: Session, policy_number: int, version: int) -> Decimal
 def earn(db: Session, posting: Posting) -> Decimal:
     """Records the agency's commission on the posting and returns it (signed like its net);
     no agency, or no rate when the policy was first approved: nothing recorded, 0 returned."""
+    amount, row = entry_row(db, posting)
+    if row is not None:
+        db.add(CommissionEntry(**row))
+    return amount
+
+
+def entry_row(db: Session, posting: Posting) -> tuple[Decimal, dict[str, Any] | None]:
+    """The commission on the posting and the entry's column values (None: nothing earned),
+    without storing it: issuing inserts the row itself once the policy number is drawn."""
     if posting.channel != AGENCY:
-        return ZERO
+        return ZERO, None
     first = posting.document == POLICY and posting.policy_version == 1
     # Version 1 approved is the policy's first document: no entry (anchor) can exist yet.
     anchor = None if first else _anchor(db, posting.policy_number)
@@ -82,33 +112,30 @@ def earn(db: Session, posting: Posting) -> Decimal:
         # Only the policy's first approval (version 1: later versions come from
         # un-approval) looks the rate table up; every later document follows it.
         if not first:
-            return ZERO
-        found = rate_in_force(db, posting.office_id, posting.line_code, posting.day)
+            return ZERO, None
+        found = _rate_on(db, posting.office_id, posting.line_code, posting.day)
         if found is None:
-            return ZERO
-        rate, valid_from = found.rate, found.valid_from
+            return ZERO, None
+        rate, valid_from = found
     else:
         rate, valid_from = anchor
     if posting.document == REVERSAL:
         amount = -_earned_by_version(db, posting.policy_number, posting.policy_version)
     else:
         amount = commission_of(posting.net_premium, rate)
-    db.add(
-        CommissionEntry(
-            day=posting.day,
-            office_id=posting.office_id,
-            office_path=posting.office_path,
-            prepared_by_id=posting.prepared_by_id,
-            policy_number=posting.policy_number,
-            policy_version=posting.policy_version,
-            endorsement_seq=posting.endorsement_seq,
-            document=posting.document,
-            line_code=posting.line_code,
-            base_net=posting.net_premium,
-            rate=rate,
-            amount=amount,
-            rate_valid_from=valid_from,
-            created_at=clock.utcnow(),
-        )
-    )
-    return amount
+    return amount, {
+        "day": posting.day,
+        "office_id": posting.office_id,
+        "office_path": posting.office_path,
+        "prepared_by_id": posting.prepared_by_id,
+        "policy_number": posting.policy_number,
+        "policy_version": posting.policy_version,
+        "endorsement_seq": posting.endorsement_seq,
+        "document": posting.document,
+        "line_code": posting.line_code,
+        "base_net": posting.net_premium,
+        "rate": rate,
+        "amount": amount,
+        "rate_valid_from": valid_from,
+        "created_at": clock.utcnow(),
+    }

@@ -233,7 +233,7 @@ def _untouched(db: Session, number: int, plan: list[Installment], gross: Decimal
     )
 
 
-def create_plan(db: Session, policy: Policy, *, new: bool = False) -> list[Installment]:
+def create_plan(db: Session, policy: Policy) -> list[Installment]:
     """The installments of a policy version that has just been approved, in the caller's
     transaction. Refuses more installments than the line allows (`installment_count`).
 
@@ -242,10 +242,8 @@ def create_plan(db: Session, policy: Policy, *, new: bool = False) -> list[Insta
     from this version (its premium, start and number of installments); otherwise the plan
     and its payments stay and only the change of gross premium against the un-approved
     version is applied, effective on the start date. The same version again: nothing.
-
-    `new`: the policy's number was drawn in this transaction (issuing), so it has no plan
-    yet and looking one up is skipped."""
-    existing = [] if new else _installments(db, policy.number, lock=True)
+    (Issuing a policy inserts `plan_rows` itself: a number just drawn has no plan yet.)"""
+    existing = _installments(db, policy.number, lock=True)
     if existing:
         previous = db.exec(
             select(Policy.gross_premium)
@@ -266,27 +264,39 @@ def create_plan(db: Session, policy: Policy, *, new: bool = False) -> list[Insta
         for inst in existing:
             db.delete(inst)
         db.flush()  # before the new rows take the same (policy number, seq)
-    planned = rules.plan(
-        policy.gross_premium,
-        policy.installment_count,
-        policy.start_date,
-        max_installments(db, policy),
-    )
-    now = clock.utcnow()
     rows = [
-        Installment(
-            policy_number=policy.number,
-            seq=p.seq,
-            due_date=p.due_date,
-            amount=p.amount,
-            paid=ZERO,
-            created_at=now,
+        Installment(**row)
+        for row in plan_rows(
+            policy.number,
+            policy.gross_premium,
+            policy.installment_count,
+            policy.start_date,
+            max_installments(db, policy),
+            clock.utcnow(),
         )
-        for p in planned
     ]
     db.add_all(rows)
     db.flush()
     return rows
+
+
+def plan_rows(
+    number: int, gross: Decimal, count: int, start: date, most: int, now: datetime
+) -> list[dict[str, Any]]:
+    """The installment rows of a new plan (column values): `create_plan` stores them as
+    objects, issuing inserts them in its one statement after the number is drawn."""
+    return [
+        {
+            "policy_number": number,
+            "seq": p.seq,
+            "due_date": p.due_date,
+            "amount": p.amount,
+            "paid": ZERO,
+            "endorsement_id": None,
+            "created_at": now,
+        }
+        for p in rules.plan(gross, count, start, most)
+    ]
 
 
 def apply_premium_change(

@@ -201,9 +201,10 @@ class CardInput:
 
 @dataclass(frozen=True)
 class ThreeDStart:
-    """Where the browser goes next: post `form_fields` to `action_url` (a bank's ACS page),
-    or render `html` (iyzico's threeDSHtmlContent, already a self-posting form), or — when
-    `failure_code` is set — nothing: the provider refused at once (`bank_reason` says why)."""
+    """Where the browser goes next: post `form_fields` to `action_url` (a bank's ACS page, or
+    iyzico's 3D page, whose form its adapter reads out of threeDSHtmlContent), or — when
+    `failure_code` is set — nothing: the provider refused at once (`bank_reason` says why).
+    `html` is no longer rendered (the portal's CSP allows no provider's inline script)."""
 
     action_url: str = ""
     form_fields: Mapping[str, str] = field(default_factory=dict)

@@ -1,8 +1,14 @@
 """iyzico's 3D Secure API behind the `Gateway` protocol, through its Python client (iyzipay).
 
 `start` calls threedsInitialize with the card, the buyer and one basket item for the order
-(conversationId = basketId = our order id) and hands back iyzico's `threeDSHtmlContent` (the
-bank's self-posting ACS form) or, when iyzico refuses, its error code and message.
+(conversationId = basketId = our order id). iyzico answers `threeDSHtmlContent`: a page with
+one self-posting form (and the inline script that submits it). Writing that page into the
+portal would need inline scripts without hashes in the portal's CSP, so the form is read
+here instead (its action, method and hidden fields) and handed back as `action_url` and
+`form_fields`, which the portal posts the way it posts the test bank's. Only one POST form
+whose action is on iyzico's own origin (the configured base URL: https) is accepted;
+anything else is a failed start, never posted. When iyzico refuses, its error code and
+message.
 After the bank's page iyzico posts the callback (status, paymentId, conversationData,
 conversationId, mdStatus) through the customer's browser to our return url, so none of it is
 trusted: `verify_callback` checks it names our order and a successful 3D check, then calls
@@ -34,6 +40,7 @@ import logging
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,6 +78,8 @@ MD_STATUS_TEXTS = {
 }
 UNREACHABLE = "iyzico'ya ulaşılamadı veya yanıtı okunamadı"
 MISMATCH = "iyzico yanıtı siparişle eşleşmiyor"
+BAD_3D_PAGE = "iyzico'nun 3D sayfası beklenen biçimde değil (tek POST formu, iyzico adresine)"
+BUTTON_TYPES = frozenset({"submit", "button", "reset", "image"})
 _LONG_DIGITS = re.compile(r"\d(?:[ -]?\d){11,18}")  # anything that could be a card number
 
 
@@ -163,6 +172,59 @@ def _bank_reason(data: Mapping[str, Any], card: CardInput | None = None) -> str:
     return _scrub(reason, card)[:MAX_REASON]
 
 
+class _Forms(HTMLParser):
+    """The <form>s of a page: each one's attributes and its inputs' (name, value) pairs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[dict[str, str], list[tuple[str, str]]]] = []
+        self._inside = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): (value or "") for name, value in attrs}
+        if tag == "form":
+            self._inside += 1
+            self.forms.append((values, []))  # a nested form counts too: it is refused
+        elif tag == "input" and self._inside and "name" in values:
+            if values.get("type", "text").strip().lower() not in BUTTON_TYPES:
+                self.forms[-1][1].append((values["name"], values.get("value", "")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._inside:
+            self._inside -= 1
+
+
+def three_d_form(html: str, origin: str) -> tuple[str, dict[str, str]] | None:
+    """(action, fields) of iyzico's 3D page, or None unless it is exactly one POST form whose
+    absolute action lies on `origin` (`https://host[:port]`, iyzico's) and whose field names
+    are unique: what the browser would post, checked before the portal posts it."""
+    reader = _Forms()
+    try:
+        reader.feed(html)
+        reader.close()
+    except Exception:  # noqa: BLE001 - an unreadable page is refused like a wrong one
+        return None
+    if len(reader.forms) != 1:
+        return None
+    attrs, inputs = reader.forms[0]
+    action = attrs.get("action", "").strip()
+    parts = urlsplit(action)
+    if (
+        attrs.get("method", "").strip().lower() != "post"
+        or f"{parts.scheme}://{parts.netloc}".lower() != origin.lower()
+        or "@" in parts.netloc
+        or any(ch in action for ch in "\\\t\r\n ")
+    ):
+        return None
+    fields = dict(inputs)
+    if len(fields) != len(inputs):  # a name twice: one dict cannot carry both
+        return None
+    return action, fields
+
+
 def _split_name(name: str) -> tuple[str, str]:
     words = name.split()
     if len(words) < 2:
@@ -194,6 +256,8 @@ class IyzicoGateway:
         self._timeout = timeout
         self.locale = locale
         self.host = host
+        scheme = "https" if connection_class is http.client.HTTPSConnection else "http"
+        self.origin = f"{scheme}://{host}"  # where iyzico's 3D form may post
 
     def __repr__(self) -> str:  # never the keys
         return f"IyzicoGateway(host={self.host!r})"
@@ -305,24 +369,38 @@ class IyzicoGateway:
                 bank_reason=_bank_reason(data, card),
                 provider_ref=payment_id,
             )
-        html = self._html(data, card)
-        if (
-            _text(data.get("conversationId")) != order.order_id
-            or not self._signed(data, [payment_id, order.order_id])
-            or html is None
+        if _text(data.get("conversationId")) != order.order_id or not self._signed(
+            data, [payment_id, order.order_id]
         ):
             return ThreeDStart(
                 failure_code="payment.start_failed", bank_reason=MISMATCH, provider_ref=payment_id
             )
-        return ThreeDStart(html=html, provider_ref=payment_id)
+        form = self._form(data, card)
+        if form is None:
+            log.warning(
+                "iyzico 3D page of order %s refused: not one form to iyzico", order.order_id
+            )
+            return ThreeDStart(
+                failure_code="payment.start_failed",
+                bank_reason=BAD_3D_PAGE,
+                provider_ref=payment_id,
+            )
+        action, fields = form
+        return ThreeDStart(action_url=action, form_fields=fields, provider_ref=payment_id)
 
-    @staticmethod
-    def _html(data: Mapping[str, Any], card: CardInput) -> str | None:
+    def _form(self, data: Mapping[str, Any], card: CardInput) -> tuple[str, dict[str, str]] | None:
+        """The 3D page's form, its values without the card number (should iyzico echo it)."""
         try:
             html = base64.b64decode(_text(data.get("threeDSHtmlContent")), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             return None
-        return html.replace(card.number, card.masked) if html.strip() else None
+        form = three_d_form(html, self.origin)
+        if form is None:
+            return None
+        action, fields = form
+        return action, {
+            name: value.replace(card.number, card.masked) for name, value in fields.items()
+        }
 
     # ------------------------------------------------------------------ callback
 

@@ -35,6 +35,11 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+def new_row(policy_number: int) -> dict[str, Any]:
+    """A new code's row; issuing inserts it itself (a number just drawn has no code yet)."""
+    return {"policy_number": policy_number, "code": new_code(), "created_at": clock.utcnow()}
+
+
 def code_of(db: Session, policy_number: int) -> str | None:
     """The policy's access code, None before its first approval."""
     return db.exec(
@@ -45,7 +50,7 @@ def code_of(db: Session, policy_number: int) -> str | None:
 def _insert_if_missing(db: Session, policy_number: int) -> str | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING code: two approvals of one number racing
     keep one code. The new code, or None when the number already had one."""
-    row = {"policy_number": policy_number, "code": new_code(), "created_at": clock.utcnow()}
+    row = new_row(policy_number)
     if db.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:

@@ -17,18 +17,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from iztim_app.core import clock, dates
+from iztim_app.core import clock, dates, records
 from iztim_app.core.audit import services as audit_log
+from iztim_app.core.audit.models import AuditEvent
+from iztim_app.core.commissions.models import CommissionEntry
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import person_record_ids, search_condition
+from iztim_app.core.db import from_kurus, to_kurus
 from iztim_app.core.endorsements.models import Endorsement, EndorsementStatus
 from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from iztim_app.core.installments import rules as installment_rules
 from iztim_app.core.installments import services as installment_services
+from iztim_app.core.installments.models import Installment
 from iztim_app.core.numbering import next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.policies import access_codes, in_force, lookup, rules
 from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
+from iztim_app.core.portal.request_models import PortalRequest, RequestStatus
 from iztim_app.core.quotes import pricing
 from iztim_app.core.quotes import rules as quote_rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
@@ -250,8 +255,15 @@ def _find(db: Session, actor: Actor, number: Any, version: Any = None) -> Policy
     return policy
 
 
+# No such quote, or one outside the caller's scope (the two indistinguishable): the API's
+# 404. Screens show it in QUOTE_UNUSABLE's words, so they do not reveal that a quote exists.
+QUOTE_UNKNOWN = "policy.quote_unknown"
+
+
 def _quote(db: Session, actor: Actor, number: Any, today: date) -> Quote:
-    """A quote that may become a policy now; anything else is the one refusal."""
+    """A quote that may become a policy now. Refused as QUOTE_UNKNOWN when the caller sees
+    no such quote, as QUOTE_UNUSABLE when a visible one cannot be used (not approved,
+    expired, already a policy): the API answers 404 and 409 for the two."""
     try:
         n = int(str(number).strip())
     except (TypeError, ValueError):
@@ -264,9 +276,9 @@ def _quote(db: Session, actor: Actor, number: Any, today: date) -> Quote:
                 actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path),
             )
         ).first()
-    if quote is None or rules.quote_problem(
-        quote.status, quote.valid_until, quote.policy_number, today
-    ):
+    if quote is None:
+        raise ValidationFailed(QUOTE_UNKNOWN, field="quote_number", number=str(number or ""))
+    if rules.quote_problem(quote.status, quote.valid_until, quote.policy_number, today):
         raise ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(number or ""))
     return quote
 
@@ -323,16 +335,14 @@ def _figures(policy: Policy) -> dict[str, Any]:
     }
 
 
-def _on_approved(db: Session, policy: Policy, *, new: bool = False) -> None:
+def _on_approved(db: Session, policy: Policy) -> None:
     """Side effects of a version becoming approved, called explicitly inside the same
     transaction: the installment plan (kept, and adjusted, when a version is re-approved),
-    the portal access code (made once per policy) and the day's production.
-
-    `new`: the policy was inserted approved by this transaction with a number just drawn
-    (`issue`), so no plan can exist yet and the object holds exactly what was stored."""
-    installment_services.create_plan(db, policy, new=new)
+    the portal access code (made once per policy) and the day's production. (Issuing makes
+    the same rows itself around the number's draw: see `issue`.)"""
+    installment_services.create_plan(db, policy)
     access_codes.ensure(db, policy)
-    production.post_policy(db, policy, stored=new)
+    production.post_policy(db, policy)
 
 
 # ------------------------------------------------------------------ from a quote, preview
@@ -424,89 +434,264 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
     limit for the line covers it (the actor is the approver), else awaiting approval.
 
     The number is drawn inside the transaction: anything failing after it rolls back and
-    gives the number back, so numbers stay gapless."""
+    gives the number back, so numbers stay gapless. The sequence row stays locked from the
+    draw to COMMIT, and every issuer queues on it, so everything that does not need the
+    number happens before the draw (pricing, the quote claimed, its portal request looked
+    up, the installment plan, the commission rate, the production summary); after it only
+    the rows that carry the number are written (`_write_issued`), then COMMIT."""
     actor.require("policy.issue")
     today = today or clock.today()
     priced = _price(db, actor, inp, today)
-    form, result = priced.form, priced.form.result
+    form, result, quote = priced.form, priced.form.result, priced.quote
     status = rules.initial_status(actor.policy_limit(inp.line_code), form.sum_insured)
     approved = status is PolicyStatus.APPROVED
     now = clock.utcnow()
+    row = {
+        "number": 0,  # drawn below: the sequence row stays locked from the draw to commit
+        "version": 1,
+        "status": status.value,
+        "issue_date": today,
+        "line_code": inp.line_code,
+        "customer_id": form.customer.id,
+        "customer_group": form.customer.customer_group,
+        "customer_kind": form.customer.kind,
+        "sum_insured": form.sum_insured,
+        "start_date": form.start,
+        "end_date": result.end,
+        "values": dict(form.values),
+        "tariff_version_id": form.version.id,
+        "net_premium": result.net_premium,
+        "taxes": _taxes_json(result.taxes),
+        "gross_premium": result.gross_premium,
+        "worksheet": [step.to_json_dict() for step in result.worksheet],
+        "installment_count": priced.installment_count,
+        "channel": quote_rules.channel_for(actor.office_kind).value,
+        "prepared_by_id": actor.user_id or None,
+        "prepared_by_code": actor.code,
+        "office_id": actor.office_id,
+        "office_path": actor.office_path,
+        "created_at": now,
+        "quote_id": quote.id if quote else None,
+        # A policy from a renewal quote renews the quote's expiring policy (core/renewals).
+        "renews_policy_number": quote.renews_policy_number if quote else None,
+        "approved_by_code": actor.code if approved else None,
+        "approved_at": now if approved else None,
+    } | dict.fromkeys(DECISION_COLUMNS - {"approved_by_code", "approved_at"})
+    customer = form.customer.number, form.customer.name, form.customer.email
+    tariff_version, quote_number = form.version.number, quote.number if quote else None
     try:
-        policy = Policy(
-            number=0,  # drawn below: the sequence row stays locked from the draw to commit
-            version=1,
-            status=status.value,
-            issue_date=today,
-            line_code=inp.line_code,
-            customer_id=form.customer.id,
-            customer_group=form.customer.customer_group,
-            customer_kind=form.customer.kind,
-            sum_insured=form.sum_insured,
-            start_date=form.start,
-            end_date=result.end,
-            values=dict(form.values),
-            tariff_version_id=form.version.id,
-            net_premium=result.net_premium,
-            taxes=_taxes_json(result.taxes),
-            gross_premium=result.gross_premium,
-            worksheet=[step.to_json_dict() for step in result.worksheet],
-            installment_count=priced.installment_count,
-            channel=quote_rules.channel_for(actor.office_kind).value,
-            prepared_by_id=actor.user_id or None,
-            prepared_by_code=actor.code,
-            office_id=actor.office_id,
-            office_path=actor.office_path,
-            created_at=now,
-            quote_id=priced.quote.id if priced.quote else None,
-            # A policy from a renewal quote renews the quote's expiring policy (core/renewals).
-            renews_policy_number=priced.quote.renews_policy_number if priced.quote else None,
-            approved_by_code=actor.code if approved else None,
-            approved_at=now if approved else None,
-        )
-        policy.number = next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER)
-        if priced.quote is not None and priced.quote.renews_policy_number is not None:
+        request = None
+        if quote is not None:
+            request = _claim_quote(db, quote)
+        plan: list[dict[str, Any]] = []
+        entry = None
+        if approved:
+            plan = installment_services.plan_rows(
+                0,
+                row["gross_premium"],
+                row["installment_count"],
+                row["start_date"],
+                form.tariff.lines[inp.line_code].line.max_installments,
+                clock.utcnow(),
+            )
+            entry = production.post_issued(db, _Stored(row))
+        number = next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER)
+        row["number"] = number
+        if quote is not None and quote.renews_policy_number is not None:
             # After the number is drawn: issues at the same moment wait on the sequence row,
             # so the second one sees the first one's renewal.
-            _check_not_renewed(db, priced.quote.renews_policy_number)
-        db.add(policy)
-        db.flush()
-        if priced.quote is not None:
-            _link_quote(db, actor, priced.quote, policy.number)
-        audit_log.record(
-            db,
-            actor,
-            "policy.issue",
-            "policy",
-            policy.number,
-            None,
-            _figures(policy)
-            | {
-                "customer": form.customer.number,
-                "quote": priced.quote.number if priced.quote else None,
-                "approved_by": policy.approved_by_code,
-            },
-        )
+            _check_not_renewed(db, quote.renews_policy_number)
+        audits = [
+            audit_log.event_row(
+                actor,
+                "policy.issue",
+                "policy",
+                number,
+                None,
+                _figures(_Stored(row))
+                | {
+                    "customer": customer[0],
+                    "quote": quote_number,
+                    "approved_by": row["approved_by_code"],
+                },
+            )
+        ]
+        if quote is not None:
+            audits.append(
+                audit_log.event_row(
+                    actor,
+                    "quote.convert",
+                    "quote",
+                    quote_number,
+                    {"policy_number": None},
+                    {"policy_number": number},
+                )
+            )
+        rows: list[tuple[sa.Table, list[dict[str, Any]]]] = [(_AUDIT, audits)]
         if approved:
-            _on_approved(db, policy, new=True)
+            rows.append((_INSTALLMENT, [r | {"policy_number": number} for r in plan]))
+            rows.append((_ACCESS_CODE, [access_codes.new_row(number)]))
+            if entry is not None:
+                rows.append((_COMMISSION, [entry | {"policy_number": number}]))
+        policy_id = _write_issued(db, row, quote, rows)
+        if request is not None:
+            from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
+
+            portal_requests.quote_became_policy(
+                db, actor, quote.id, number, looked_up=True, request=request
+            )
         db.commit()
     except BaseException:
         db.rollback()
         raise
-    # The view shows what was stored: the policy is read again; the customer, quote and
-    # tariff version this transaction read come from the session (issuing changed only the
-    # quote's link, synchronised by its UPDATE), then everything is expired as before.
-    try:
-        db.refresh(policy)  # the issuer sees the policy it just made (`get_policy`'s check)
-        view = _view(db, policy, new=True)
     finally:
-        db.expire_all()
+        db.expire_all()  # the quote's link was written by a plain UPDATE
+    # The view shows what was stored, built from the values written (as the columns store
+    # them: money in kuruş), the customer and tariff version read above: nothing re-read.
+    stored = _Stored(row | _as_stored(row), id=policy_id)
+    figures = in_force.figures(stored, [])
+    view = _view_of(
+        stored,
+        customer=customer,
+        tariff_version=tariff_version,
+        quote_number=quote_number,
+        latest=1,
+        in_force=(figures.sum_insured, figures.net_premium, figures.taxes, figures.gross_premium),
+    )
     return IssueResult(
         policy=view,
         approved=approved,
         limit_exceeded=not approved,
         message="policy.issued_approved" if approved else "policy.issued_awaiting",
     )
+
+
+class _Stored:
+    """A policy's column values as attributes (what the postings, the audit figures and the
+    view read), for a row issuing inserts with a plain INSERT instead of an ORM object."""
+
+    def __init__(self, row: dict[str, Any], **more: Any) -> None:
+        self.__dict__.update(row, **more)
+
+
+_MONEY = ("sum_insured", "net_premium", "gross_premium")
+
+
+def _as_stored(row: dict[str, Any]) -> dict[str, Any]:
+    """Money as read back from its column (whole kuruş, two places)."""
+    return {name: from_kurus(to_kurus(row[name])) for name in _MONEY}
+
+
+_POLICY = Policy.__table__
+_QUOTE = Quote.__table__
+_AUDIT = AuditEvent.__table__
+_INSTALLMENT = Installment.__table__
+_ACCESS_CODE = access_codes.PolicyAccessCode.__table__
+_COMMISSION = CommissionEntry.__table__
+
+
+_REQUEST = PortalRequest.__table__
+# The quote locked and its open portal request (at most one is open) in one statement.
+_CLAIM = (
+    sa.select(_REQUEST.c.id, _REQUEST.c.quote_number)
+    .select_from(
+        _QUOTE.outerjoin(
+            _REQUEST,
+            sa.and_(
+                _REQUEST.c.quote_id == _QUOTE.c.id,
+                _REQUEST.c.status == RequestStatus.OPEN.value,
+            ),
+        )
+    )
+    .where(_QUOTE.c.id == sa.bindparam("quote_id"))
+    .with_for_update(of=_QUOTE)
+)
+
+
+def _claim_quote(db: Session, quote: Quote) -> Any:
+    """Locks the quote row before the number is drawn (a portal request for it is made
+    under the same lock) and returns its open portal request (id, quote_number) or None,
+    so neither waits while the number is held. A quote someone else is turning into a
+    policy now waits here, then finds the link taken when it writes (`_write_issued`)."""
+    request = db.connection().execute(_CLAIM, {"quote_id": quote.id}).one()
+    return request if request.id is not None else None
+
+
+# Built once per shape (the tables written and their columns).
+_ISSUE_WRITES: dict[tuple[Any, ...], sa.TextClause] = {}
+
+
+def _issue_statement(
+    db: Session,
+    row: dict[str, Any],
+    linked: bool,
+    rows: list[tuple[sa.Table, list[dict[str, Any]]]],
+) -> sa.TextClause:
+    """PostgreSQL: the policy, the quote's link and `rows` in ONE statement (data-modifying
+    CTEs), each table's rows one JSON parameter (`core/records`)."""
+    shape = (tuple(row), linked, *((t.name, tuple(r[0])) for t, r in rows if r))
+    statement = _ISSUE_WRITES.get(shape)
+    if statement is None:
+        dialect = db.get_bind().dialect
+        ctes = [f"p AS ({records.insert_sql(_POLICY, list(row), 'p', dialect)} RETURNING id)"]
+        ctes += [
+            f"t{k} AS ({records.insert_sql(t, list(r[0]), f't{k}', dialect)})"
+            for k, (t, r) in enumerate(rows)
+            if r
+        ]
+        taken = "1"
+        if linked:
+            ctes.append(
+                "q AS (UPDATE quote SET policy_number = :q_number WHERE id = :q_id"
+                f" AND policy_number IS NULL AND status = '{QuoteStatus.APPROVED.value}'"
+                " RETURNING id)"
+            )
+            taken = "(SELECT count(*) FROM q)"
+        statement = sa.text(f"WITH {', '.join(ctes)} SELECT (SELECT id FROM p), {taken}")
+        _ISSUE_WRITES[shape] = statement
+    return statement
+
+
+def _write_issued(
+    db: Session,
+    row: dict[str, Any],
+    quote: Quote | None,
+    rows: list[tuple[sa.Table, list[dict[str, Any]]]],
+) -> int:
+    """Writes the rows that carry the drawn number: the policy, the quote's link (once: a
+    second policy from it at the same moment finds the link taken and is refused like any
+    unusable quote) and `rows` (audit, installments, access code, commission). On
+    PostgreSQL in ONE statement (data-modifying CTEs), elsewhere one statement per table.
+    Returns the policy's id."""
+    dialect = db.get_bind().dialect
+    if dialect.name == "postgresql":
+        params = {"p": records.as_json(_POLICY, [row], dialect)}
+        for k, (table, r) in enumerate(rows):  # the names `_issue_statement` gave them
+            if r:
+                params[f"t{k}"] = records.as_json(table, r, dialect)
+        if quote is not None:
+            params |= {"q_id": quote.id, "q_number": row["number"]}
+        statement = _issue_statement(db, row, quote is not None, rows)
+        policy_id, taken = db.connection().execute(statement, params).one()
+    else:
+        policy_id = db.execute(sa.insert(_POLICY).returning(_POLICY.c.id), row).scalar_one()
+        taken = 1
+        if quote is not None:
+            taken = db.execute(
+                sa.update(_QUOTE)
+                .where(
+                    _QUOTE.c.id == quote.id,
+                    _QUOTE.c.policy_number.is_(None),
+                    _QUOTE.c.status == QuoteStatus.APPROVED.value,
+                )
+                .values(policy_number=row["number"])
+            ).rowcount
+        for table, r in rows:
+            if r:
+                db.execute(sa.insert(table), r)
+    if taken != 1:
+        raise ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(quote.number))
+    return int(policy_id)
 
 
 def _check_not_renewed(db: Session, expiring: int) -> None:
@@ -528,36 +713,6 @@ def _check_not_renewed(db: Session, expiring: int) -> None:
         raise ValidationFailed(
             "policy.already_renewed", field="quote_number", policy=expiring, renewal=existing
         )
-
-
-def _link_quote(db: Session, actor: Actor, quote: Quote, policy_number: int) -> None:
-    """The quote becomes this policy's, once: a second policy from it at the same moment
-    finds the link taken and is refused like any unusable quote."""
-    taken = db.execute(
-        sa.update(Quote)
-        .where(
-            Quote.id == quote.id,
-            Quote.policy_number.is_(None),
-            Quote.status == QuoteStatus.APPROVED.value,
-        )
-        .values(policy_number=policy_number)
-    ).rowcount
-    if taken != 1:
-        raise ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(quote.number))
-    audit_log.record(
-        db,
-        actor,
-        "quote.convert",
-        "quote",
-        quote.number,
-        {"policy_number": None},
-        {"policy_number": policy_number},
-    )
-    # The customer's portal request for this quote, if one is open, is done (explicit call).
-    from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
-
-    with db.no_autoflush:  # its read needs nothing pending: the audit rows go in one INSERT
-        portal_requests.quote_became_policy(db, actor, quote.id, policy_number)
 
 
 # ------------------------------------------------------------------ approval
@@ -835,27 +990,37 @@ def _in_force(db: Session, policy: Policy) -> tuple[Decimal, Decimal, dict[str, 
     return figures.sum_insured, figures.net_premium, figures.taxes, figures.gross_premium
 
 
-def _view(db: Session, policy: Policy, *, new: bool = False) -> PolicyView:
-    """`new`: a policy just issued (its number drawn by this session's last transaction):
-    its only version, without endorsements yet, so neither is looked up."""
+def _view(db: Session, policy: Policy) -> PolicyView:
     customer = db.get(Customer, policy.customer_id)
     version = versions.get_version(db, policy.tariff_version_id)
     quote = db.get(Quote, policy.quote_id) if policy.quote_id else None
-    if new:
-        latest = policy.version
-        figures = in_force.figures(policy, [])
-        si, net, taxes, gross = (
-            figures.sum_insured,
-            figures.net_premium,
-            figures.taxes,
-            figures.gross_premium,
-        )
-    else:
-        latest = db.exec(
-            select(sa.func.max(Policy.version)).where(Policy.number == policy.number)
-        ).one()
-        latest = int(latest[0] if isinstance(latest, tuple | sa.Row) else latest)
-        si, net, taxes, gross = _in_force(db, policy)
+    latest = db.exec(
+        select(sa.func.max(Policy.version)).where(Policy.number == policy.number)
+    ).one()
+    latest = int(latest[0] if isinstance(latest, tuple | sa.Row) else latest)
+    return _view_of(
+        policy,
+        customer=(customer.number, customer.name, customer.email),
+        tariff_version=version.number if version else 0,
+        quote_number=quote.number if quote else None,
+        latest=latest,
+        in_force=_in_force(db, policy),
+    )
+
+
+def _view_of(
+    policy: Any,
+    *,
+    customer: tuple[int, str, str],
+    tariff_version: int,
+    quote_number: int | None,
+    latest: int,
+    in_force: tuple[Decimal, Decimal, dict[str, Decimal], Decimal],
+) -> PolicyView:
+    """The view of a stored version (`policy`: the row or its values) given what it refers
+    to: the customer's number, name and e-mail, the tariff version's number, the quote's
+    number, the latest version and the figures in force."""
+    si, net, taxes, gross = in_force
     return PolicyView(
         id=policy.id,
         number=policy.number,
@@ -866,16 +1031,16 @@ def _view(db: Session, policy: Policy, *, new: bool = False) -> PolicyView:
         issue_date=policy.issue_date,
         line_code=policy.line_code,
         customer_id=policy.customer_id,
-        customer_number=customer.number,
-        customer_name=customer.name,
+        customer_number=customer[0],
+        customer_name=customer[1],
         customer_kind=policy.customer_kind,
         customer_group=policy.customer_group,
-        customer_email=customer.email,
+        customer_email=customer[2],
         sum_insured=policy.sum_insured,
         start_date=policy.start_date,
         end_date=policy.end_date,
         values=dict(policy.values),
-        tariff_version=version.number if version else 0,
+        tariff_version=tariff_version,
         tariff_version_id=policy.tariff_version_id,
         net_premium=policy.net_premium,
         taxes={code: Decimal(v) for code, v in policy.taxes.items()},
@@ -885,7 +1050,7 @@ def _view(db: Session, policy: Policy, *, new: bool = False) -> PolicyView:
         channel=policy.channel,
         prepared_by=policy.prepared_by_code,
         created_at=policy.created_at,
-        quote_number=quote.number if quote else None,
+        quote_number=quote_number,
         renews_policy_number=policy.renews_policy_number,
         approved_by=policy.approved_by_code,
         approved_at=policy.approved_at,

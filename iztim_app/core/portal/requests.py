@@ -322,10 +322,24 @@ def reject(
     return _get_request(db, actor, current.id, today)
 
 
-def quote_became_policy(db: Session, actor: Actor, quote_id: int, policy_number: int) -> None:
+def quote_became_policy(
+    db: Session,
+    actor: Actor,
+    quote_id: int,
+    policy_number: int,
+    *,
+    looked_up: bool = False,
+    request: Any = None,
+) -> None:
     """The hook of the policy services: a policy was issued from this quote (inside their
-    transaction; they commit). Its open request, if any, is done with the policy number."""
-    request = _open_request(db, quote_id)
+    transaction; they commit). Its open request, if any, is done with the policy number.
+
+    `looked_up`: `request` is the open request (its `id` and `quote_number`; None: there
+    is none) as found earlier in the same transaction (issuing looks it up before it draws
+    the number, so the common case, no request, costs nothing while the number is held);
+    the conditional UPDATE below still decides."""
+    if not looked_up:
+        request = _open_request(db, quote_id)
     if request is None:
         return
     taken = db.execute(

@@ -33,8 +33,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from iztim_app.core import clock
-from iztim_app.core.db import Money, UTCDateTime, to_kurus
+from iztim_app.core import clock, records
+from iztim_app.core.db import UTCDateTime
 from iztim_app.core.money import ZERO
 from iztim_app.core.reports.models import (
     FIGURES,
@@ -199,12 +199,28 @@ def _si_before(db: Session, policy_row: Any, seq: int) -> Decimal:
 # ------------------------------------------------------------------ the hooks
 
 
-def post_policy(db: Session, policy: Any, *, stored: bool = False) -> None:
-    """A policy version just approved. `stored`: the caller inserted `policy` in this
-    transaction (issuing), so the object holds exactly its stored columns and is not read
-    back."""
-    row = policy if stored else _policy_row(db, policy.id)
+def post_policy(db: Session, policy: Any) -> None:
+    """A policy version just approved (a waiting one, or a draft submitted again)."""
+    row = _policy_row(db, policy.id)
     _post(db, _policy_posting(row, turkish_day(row.approved_at), POLICY, 1))
+
+
+def post_issued(db: Session, policy: Any) -> dict[str, Any] | None:
+    """A policy being issued approved, posted BEFORE its number is drawn: the summary rows
+    are upserted now (the posting does not need the number) and the commission entry's
+    values are returned for the caller to insert with the number (None: nothing earned).
+    `policy` holds the values the caller is about to insert; its `number` is not read.
+
+    Lock order: the summary rows, then the policy sequence row. Issuing is the only
+    transaction that takes the policy sequence row and it takes nothing after it that
+    another transaction could hold while waiting for a summary row, so this cannot
+    deadlock (tests/policies/test_policy_concurrency.py issues and approves at once)."""
+    from iztim_app.core.commissions import earning  # the commissions work imports reports
+
+    posting = _policy_posting(policy, turkish_day(policy.approved_at), POLICY, 1)
+    commission, entry = earning.entry_row(db, posting)
+    upsert(db, [Totals.of(posting, commission)])
+    return entry
 
 
 def reverse_policy(db: Session, policy: Any) -> None:
@@ -373,30 +389,18 @@ def upsert(db: Session, totals: Iterable[Totals]) -> None:
 
 
 # One posting on PostgreSQL: the four upserts as one statement (data-modifying CTEs), one
-# round trip instead of four while the approving transaction holds the number's row lock.
-_PG_ONE: dict[tuple[tuple[str, ...], tuple[str, ...], int], sa.TextClause] = {}
+# round trip instead of four, each table's rows one JSON parameter (`core/records`: a
+# statement of a few parameters is parsed once by psycopg, not on every posting).
+_PG_ONE: dict[tuple[tuple[str, ...], tuple[str, ...]], sa.TextClause] = {}
 
 
 def _pg_upsert_sql(
-    alias: str, table: sa.Table, key: tuple[str, ...], columns: tuple[str, ...], n: int
+    db: Session, param: str, table: sa.Table, key: tuple[str, ...], columns: tuple[str, ...]
 ) -> str:
-    values = ", ".join("(" + ", ".join(f":{alias}{i}_{c}" for c in columns) + ")" for i in range(n))
     added = [c for c in columns if c in (*FIGURES, "amount")]
     sets = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in added)
-    return (
-        f"INSERT INTO {table.name} AS t ({', '.join(columns)}) VALUES {values}"
-        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
-    )
-
-
-def _bound(table: sa.Table, alias: str, i: int, row: dict[str, Any]) -> dict[str, Any]:
-    """Parameters of a plain-text statement: money as kuruş, like the Money column binds."""
-    out = {}
-    for name, value in row.items():
-        if isinstance(table.c[name].type, Money):
-            value = to_kurus(value)
-        out[f"{alias}{i}_{name}"] = value
-    return out
+    insert = records.insert_sql(table, list(columns), param, db.get_bind().dialect)
+    return f"{insert} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
 
 
 def _upsert_one_pg(db: Session, row: dict[str, Any], tax_rows: list[dict[str, Any]]) -> None:
@@ -404,34 +408,32 @@ def _upsert_one_pg(db: Session, row: dict[str, Any], tax_rows: list[dict[str, An
     monthly, monthly_tax = ProductionMonthly.__table__, ProductionMonthlyTax.__table__
     month_row = _monthly(row)
     month_taxes = [_monthly(r) for r in tax_rows]
-    shape = (tuple(row), tuple(tax_rows[0]) if tax_rows else (), len(tax_rows))
+    shape = (tuple(row), tuple(tax_rows[0]) if tax_rows else ())
     statement = _PG_ONE.get(shape)
     if statement is None:
         parts = [
-            _pg_upsert_sql("d", daily, KEY, tuple(row), 1),
-            _pg_upsert_sql("m", monthly, MONTH_KEY, tuple(month_row), 1),
+            _pg_upsert_sql(db, "d", daily, KEY, tuple(row)),
+            _pg_upsert_sql(db, "m", monthly, MONTH_KEY, tuple(month_row)),
         ]
         if tax_rows:
-            tax_key = (*KEY, "tax_code")
-            parts.append(
-                _pg_upsert_sql("dt", daily_tax, tax_key, tuple(tax_rows[0]), len(tax_rows))
-            )
+            parts.append(_pg_upsert_sql(db, "dt", daily_tax, (*KEY, "tax_code"), shape[1]))
             parts.append(
                 _pg_upsert_sql(
-                    "mt",
-                    monthly_tax,
-                    (*MONTH_KEY, "tax_code"),
-                    tuple(month_taxes[0]),
-                    len(tax_rows),
+                    db, "mt", monthly_tax, (*MONTH_KEY, "tax_code"), tuple(month_taxes[0])
                 )
             )
         ctes = ", ".join(f"u{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
         statement = sa.text(f"WITH {ctes} {parts[-1]}")
         _PG_ONE[shape] = statement
-    params = _bound(daily, "d", 0, row) | _bound(monthly, "m", 0, month_row)
-    for i, (r, m) in enumerate(zip(tax_rows, month_taxes, strict=True)):
-        params |= _bound(daily_tax, "dt", i, r) | _bound(monthly_tax, "mt", i, m)
-    db.execute(statement, params)
+    dialect = db.get_bind().dialect
+    params = {
+        "d": records.as_json(daily, [row], dialect),
+        "m": records.as_json(monthly, [month_row], dialect),
+    }
+    if tax_rows:
+        params["dt"] = records.as_json(daily_tax, tax_rows, dialect)
+        params["mt"] = records.as_json(monthly_tax, month_taxes, dialect)
+    db.connection().execute(statement, params)
 
 
 SUMMARY_TABLES = (ProductionDailyTax, ProductionDaily, ProductionMonthlyTax, ProductionMonthly)
