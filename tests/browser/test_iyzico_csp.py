@@ -11,13 +11,11 @@ and all) and serves its 3D page where its threeDSHtmlContent's form posts."""
 from __future__ import annotations
 
 import html
-import json
 import re
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -32,7 +30,7 @@ from tests.payments.test_iyzico import (
     APPROVE,
     SECRET_KEY,
     FakeIyzico,
-    _authorized,
+    serving,
 )
 
 CALLBACK = "/portal/odeme/donus"
@@ -45,6 +43,14 @@ class BrowserFakeIyzico(FakeIyzico):
         super().__init__()
         self.posted: list[dict[str, str]] = []
         self.app_url = ""
+
+    def post(self, path: str, raw: bytes, headers: Any) -> tuple[int, bytes, str]:
+        if path != ACS_PATH:
+            return super().post(path, raw, headers)
+        # the browser, sent by the portal
+        form = urllib.parse.parse_qs(raw.decode(), keep_blank_values=True)
+        self.posted.append({k: v[-1] for k, v in form.items()})
+        return 200, self.three_d_answer_page().encode(), "text/html; charset=utf-8"
 
     def three_d_answer_page(self) -> str:
         """iyzico after the bank: posts the 3D answer through the browser to the portal."""
@@ -68,46 +74,8 @@ class BrowserFakeIyzico(FakeIyzico):
 
 @pytest.fixture(scope="module")
 def fake_iyzico() -> Iterator[BrowserFakeIyzico]:
-    state = BrowserFakeIyzico()
-
-    class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name) - e.g. the favicon
-            self._send(204, b"", "text/plain")
-
-        def do_POST(self) -> None:  # noqa: N802
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.path == ACS_PATH:  # the browser, sent by the portal
-                form = urllib.parse.parse_qs(raw.decode(), keep_blank_values=True)
-                state.posted.append({k: v[-1] for k, v in form.items()})
-                page = state.three_d_answer_page().encode()
-                self._send(200, page, "text/html; charset=utf-8")
-                return
-            if not _authorized(self.headers, self.path, raw.decode()):
-                answer = {"status": "failure", "errorCode": "1001", "errorMessage": "api"}
-            else:
-                answer = state.handle(self.path, json.loads(raw))
-            self._send(200, json.dumps(answer).encode(), "application/json")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(BrowserFakeIyzico()) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -166,6 +167,16 @@ class FakeIyzico:
             answer["signature"] = self.tamper["signature"]
         return answer
 
+    def post(self, path: str, raw: bytes, headers: Any) -> tuple[int, bytes, str]:
+        """One HTTP POST to the fake's JSON API: (status, body, content type)."""
+        self.raw_bodies.append(raw)
+        if not _authorized(headers, path, raw.decode()):
+            self.bad_auth += 1
+            answer = {"status": "failure", "errorCode": "1001", "errorMessage": "api bilgileri"}
+        else:
+            answer = self.handle(path, json.loads(raw))
+        return 200, json.dumps(answer).encode(), "application/json"
+
 
 def _authorized(headers, path: str, body: str) -> bool:
     scheme, _, token = headers.get("Authorization", "").partition(" ")
@@ -183,25 +194,24 @@ def _authorized(headers, path: str, body: str) -> bool:
     )
 
 
-@pytest.fixture
-def fake() -> Iterator[tuple[FakeIyzico, str]]:
-    state = FakeIyzico()
+@contextmanager
+def serving(state: FakeIyzico) -> Iterator[FakeIyzico]:
+    """The fake on a loopback port (its `base_url`), answering through `state.post`."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            raw = self.rfile.read(int(self.headers["Content-Length"]))
-            state.raw_bodies.append(raw)
-            if not _authorized(self.headers, self.path, raw.decode()):
-                state.bad_auth += 1
-                answer = {"status": "failure", "errorCode": "1001", "errorMessage": "api bilgileri"}
-            else:
-                answer = state.handle(self.path, json.loads(raw))
-            out = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(out)))
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(out)
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name) - e.g. a browser's favicon
+            self._send(204, b"", "text/plain")
+
+        def do_POST(self) -> None:  # noqa: N802
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._send(*state.post(self.path, raw, self.headers))
 
         def log_message(self, *args: object) -> None:
             pass
@@ -211,11 +221,17 @@ def fake() -> Iterator[tuple[FakeIyzico, str]]:
     thread.start()
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        yield state, state.base_url
+        yield state
     finally:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def fake() -> Iterator[tuple[FakeIyzico, str]]:
+    with serving(FakeIyzico()) as state:
+        yield state, state.base_url
 
 
 def make_gateway(base_url: str) -> IyzicoGateway:
