@@ -303,17 +303,26 @@ SELECT id, number, customer_id, customer_group, customer_kind, sum_insured, star
 FROM quote WHERE number = %s
 """
 RAW_CUSTOMER = "SELECT number FROM customer WHERE id = %s"
-RAW_DRAW = "UPDATE number_sequence SET last = last + 1 WHERE name = 'policy' RETURNING last"
+# The number drawn inside the write statement (creating the sequence on first use), like
+# `numbering.DRAW_CTE`; N is the drawn number wherever a row carries it.
+RAW_DRAW = (
+    "drawn AS (INSERT INTO number_sequence AS s (name, last) VALUES ('policy', %s)"
+    " ON CONFLICT (name) DO UPDATE SET last = s.last + 1 RETURNING last)"
+)
+N = "(SELECT last FROM drawn)"
 RAW_CLAIM = """
 SELECT r.id, r.quote_number FROM quote q
 LEFT JOIN portal_request r ON r.quote_id = q.id AND r.status = 'open'
 WHERE q.id = %s FOR UPDATE OF q
 """
-RAW_PORTAL = """
-UPDATE portal_request SET status = 'done', open_quote_id = NULL, decided_at = %s,
-    decided_by_code = %s, policy_number = %s
-WHERE id = %s AND status = 'open'
-"""
+RAW_PORTAL = (
+    "r AS (UPDATE portal_request SET status = 'done', open_quote_id = NULL, decided_at = %s,"
+    f" decided_by_code = %s, policy_number = {N} WHERE id = %s AND status = 'open'"
+    " RETURNING id), ra AS (INSERT INTO audit_event (at, actor_id, actor_code, action,"
+    " entity_type, entity_id, before, after) SELECT %s, %s, %s, 'portal_request.done',"
+    f" 'portal_request', %s, %s, (%s::jsonb || jsonb_build_object('policy_number', {N}))::json"
+    " WHERE EXISTS (SELECT 1 FROM r))"
+)
 RAW_RATE = """
 SELECT rate, valid_from FROM commission_rate
 WHERE office_id = %s AND line_code = %s AND valid_from <= %s
@@ -357,38 +366,47 @@ def raw_summary(taxes: int) -> str:
 
 
 @functools.cache
-def raw_writes(installments: int, earned: bool) -> str:
-    """Every row that carries the number in one statement, like the service: the policy,
-    both audit rows, the installments, the access code, the commission entry and the
-    quote's link; answers the policy id and how many quotes were linked (1)."""
+def raw_writes(installments: int, earned: bool, request: bool) -> str:
+    """Every row that carries the number in one statement with its draw, like the service:
+    the number, the policy, both audit rows, the installments, the access code, the
+    commission entry, the quote's link (the statement fails when it is taken: COMMIT goes
+    with it) and the open portal request closed; answers the policy id and number."""
     parts = [
+        RAW_DRAW,
         "p AS (INSERT INTO policy (number, version, status, issue_date, line_code, customer_id,"
         " customer_group, customer_kind, sum_insured, start_date, end_date, values,"
         " tariff_version_id, net_premium, taxes, gross_premium, worksheet, installment_count,"
         " channel, prepared_by_id, prepared_by_code, office_id, office_path, created_at,"
-        " quote_id, renews_policy_number, approved_by_code, approved_at) VALUES (%s, 1,"
+        f" quote_id, renews_policy_number, approved_by_code, approved_at) VALUES ({N}, 1,"
         " 'approved', %s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s, %s, %s::json, %s, %s::json,"
         " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id)",
         "a AS (INSERT INTO audit_event (at, actor_id, actor_code, via, action, entity_type,"
-        " entity_id, before, after) VALUES (%s, %s, %s, NULL, 'policy.issue', 'policy', %s,"
-        " NULL, %s), (%s, %s, %s, NULL, 'quote.convert', 'quote', %s, %s, %s))",
+        f" entity_id, before, after) VALUES (%s, %s, %s, NULL, 'policy.issue', 'policy',"
+        f" {N}::text, NULL, (%s::jsonb || jsonb_build_object('number', {N}))::json),"
+        " (%s, %s, %s, NULL, 'quote.convert', 'quote', %s, %s,"
+        f" json_build_object('policy_number', {N})))",
         "i AS (INSERT INTO installment (policy_number, seq, due_date, amount, paid,"
-        f" created_at) VALUES {_values(installments, 0, '%s, %s, %s, %s, 0, %s')})",
-        "c AS (INSERT INTO policy_access_code (policy_number, code, created_at)"
-        " VALUES (%s, %s, %s))",
+        f" created_at) VALUES {_values(installments, 0, f'{N}, %s, %s, %s, 0, %s')})",
+        f"c AS (INSERT INTO policy_access_code (policy_number, code, created_at) VALUES ({N},"
+        " %s, %s))",
     ]
     if earned:
         parts.append(
             "e AS (INSERT INTO commission_entry (day, office_id, office_path, prepared_by_id,"
             " policy_number, policy_version, endorsement_seq, document, line_code, base_net,"
-            " rate, amount, rate_valid_from, created_at) VALUES (%s, %s, %s, %s, %s, 1, NULL,"
+            f" rate, amount, rate_valid_from, created_at) VALUES (%s, %s, %s, %s, {N}, 1, NULL,"
             " 'policy', %s, %s, %s, %s, %s, %s))"
         )
     parts.append(
-        "q AS (UPDATE quote SET policy_number = %s WHERE id = %s AND policy_number IS NULL"
+        f"q AS (UPDATE quote SET policy_number = {N} WHERE id = %s AND policy_number IS NULL"
         " AND status = 'approved' RETURNING id)"
     )
-    return f"WITH {', '.join(parts)} SELECT (SELECT id FROM p), (SELECT count(*) FROM q)"
+    if request:
+        parts.append(RAW_PORTAL)
+    return (
+        f"WITH {', '.join(parts)} SELECT (SELECT id FROM p), {N}, CAST(CASE WHEN"
+        " (SELECT count(*) FROM q) = 1 THEN '1' ELSE 'quote taken' END AS int)"
+    )
 
 
 def raw_worker(job: Job, barrier: Any, results: Any) -> None:
@@ -417,7 +435,7 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
     def issue_one(number: int) -> None:
         today = clock.today()
         now = datetime.now(UTC)
-        with conn.transaction():
+        try:  # one transaction (psycopg begins it with the first statement)
             # before the draw: the quote and customer read, the quote locked with its open
             # portal request looked up, the rate, the summary
             q = conn.execute(RAW_QUOTE, (number,)).fetchone()
@@ -453,10 +471,9 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
                     *(v for c, a in ordered for v in (month, *key, c, agency_id, today.year, a)),
                 ),
             )  # fmt: skip
-            # the number, then every row that carries it in one statement, then COMMIT
-            policy_number = conn.execute(RAW_DRAW).fetchone()[0]
+            # every row that carries the number in one statement that draws it, sent with
+            # COMMIT (one round trip: pipeline mode)
             after = {
-                "number": policy_number,
                 "version": 1,
                 "line": LINE,
                 "sum_insured": t.sum_insured,  # as the form typed it (the service audits so)
@@ -472,43 +489,41 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
                 "approved_by": code,
             }
             policy = (
-                policy_number, today, LINE, customer_id, group, kind, si, start, end, values,
+                today, LINE, customer_id, group, kind, si, start, end, values,
                 tariff_id, net, taxes_text, gross, worksheet, job.installments, channel, user_id,
                 code, office_id, office_path, now, qid, renews, code, now,
             )  # fmt: skip
             audit = (
-                now, user_id, code, str(policy_number), Json(after),
+                now, user_id, code, Json(after),
                 now, user_id, code, str(qnumber), Json({"policy_number": None}),
-                Json({"policy_number": policy_number}),
             )  # fmt: skip
             installments = [
-                v for p in plan for v in (policy_number, p.seq, p.due_date, to_kurus(p.amount), now)
-            ]
-            access = (policy_number, new_code(), now)
+                v for p in plan for v in (p.seq, p.due_date, to_kurus(p.amount), now)
+            ]  # fmt: skip
+            access = (new_code(), now)
             earned = ()
             if found is not None:
                 earned = (
-                    today, office_id, office_path, user_id, policy_number, LINE, net, found[0],
+                    today, office_id, office_path, user_id, LINE, net, found[0],
                     commission, found[1], now,
                 )  # fmt: skip
-            row = conn.execute(
-                raw_writes(len(plan), bool(earned)),
-                (*policy, *audit, *installments, *access, *earned, policy_number, qid),
-            ).fetchone()
-            if row[1] != 1:
-                raise RuntimeError("quote taken")
+            portal = ()
             if request_id is not None:
-                if conn.execute(RAW_PORTAL, (now, code, policy_number, request_id)).rowcount == 1:
-                    conn.execute(
-                        "INSERT INTO audit_event (at, actor_id, actor_code, action, entity_type,"
-                        " entity_id, before, after) VALUES (%s, %s, %s, 'portal_request.done',"
-                        " 'portal_request', %s, %s, %s)",
-                        (
-                            now, user_id, code, str(request_id), Json({"status": "open"}),
-                            Json({"status": "done", "policy_number": policy_number,
-                                  "quote": quote_no}),
-                        ),
-                    )  # fmt: skip
+                portal = (
+                    now, code, request_id, now, user_id, code, str(request_id),
+                    Json({"status": "open"}), Json({"status": "done", "quote": quote_no}),
+                )  # fmt: skip
+            with conn.pipeline():
+                cursor = conn.execute(
+                    raw_writes(len(plan), bool(earned), bool(portal)),
+                    (FIRST_POLICY, *policy, *audit, *installments, *access, *earned, qid,
+                     *portal),
+                )  # fmt: skip
+                conn.execute("COMMIT")
+            cursor.fetchone()
+        except BaseException:
+            conn.rollback()
+            raise
 
     barrier.wait()
     started = time.monotonic()

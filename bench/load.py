@@ -16,11 +16,17 @@ Printed: p50/p95/p99 of the price event, the save event and both together; the s
 price + save through the services (session check, preview, save_quote) from as many
 threads in this process, with the same pauses, on the same database; their ratio; and the
 backend's peak memory over the server process tree, sampled from /proc every 0.2 s, two
-ways: summed RSS and summed PSS (`smaps_rollup`). The workers are forked from the server
-process after it imported the app, so their copy-on-write pages (the imported code and
+ways: summed RSS and summed PSS (`smaps_rollup`), and per process. Reflex 0.10 on Linux
+imports the app in the server process, `gc.freeze()`s it and then lets granian fork the
+workers (`reflex.utils.exec._preload_for_fork`; the `fork` start method, Python's default
+before 3.14; it spawns instead only while a telemetry send is still running — this run
+checks and prints which). So the workers' copy-on-write pages (the imported code and
 data, libraries) are counted once per process by RSS but exist once; PSS splits each
 shared page among the processes sharing it, so its sum is the memory the backend really
-takes. The memory target is judged on PSS; RSS is printed beside it.
+takes (with spawned workers it is still right: less is shared). The memory target is
+judged on PSS; RSS is printed beside it. A consequence for lazy imports: a library every
+worker ends up using is cheaper imported before the fork (once, shared) than on first use
+(a private copy per worker); only what most workers never load is worth deferring.
 Targets: p95 of price + save under 150 ms with 100 tabs, memory under 500 MB.
 """
 
@@ -105,6 +111,19 @@ def _rss_pss_mb(pid: int) -> tuple[float, float]:
     return rss, pss
 
 
+def _forked(pid: int) -> bool:
+    """Whether a worker was forked (its command line is its parent's) rather than spawned
+    (a fresh interpreter started by `multiprocessing.spawn`, which imports the app again)."""
+    try:
+        parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes()
+            == Path(f"/proc/{parent}/cmdline").read_bytes()
+        )
+    except OSError:
+        return False
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU time (user + system) a process and its descendants have used so far."""
     total = 0.0
@@ -155,6 +174,7 @@ def socket_run(running: Backend, args: argparse.Namespace) -> dict[str, list[flo
     sampler = MemorySampler(running.process.pid)
     sampler.sample()
     idle, idle_pss = sampler.peak, sampler.peak_pss
+    idle_parts = {p: (sampler.peak_pss_parts[p], sampler.peak_parts[p]) for p in sampler.peak_parts}
     sampler.start()
     t0 = time.monotonic()
     quoting: dict[str, float] = {}
@@ -210,6 +230,19 @@ def socket_run(running: Backend, args: argparse.Namespace) -> dict[str, list[flo
             f"  backend memory ({name}): idle {first:.0f} MB, peak {peak:.0f} MB "
             f"({len(at_peak)} processes, {workers} workers: {parts} MB)"
         )
+    # Per process: PSS / RSS when idle and at the PSS peak (the server first, then workers).
+    roles = {running.process.pid: "server"}
+    roles |= {p: f"worker {i}" for i, p in enumerate(running.worker_pids(), 1)}
+    print("  per process, PSS / RSS MB, idle -> at the PSS peak:")
+    for pid, role in roles.items():
+        before = idle_parts.get(pid, (0.0, 0.0))
+        at = (sampler.peak_pss_parts.get(pid, 0.0), sampler.peak_parts.get(pid, 0.0))
+        print(f"    {role:<9} {before[0]:4.0f} / {before[1]:4.0f} -> {at[0]:4.0f} / {at[1]:4.0f}")
+    forked = [_forked(p) for p in running.worker_pids()]
+    print(
+        "  workers forked from the server after it imported the app: "
+        + ("yes (shared pages counted once by PSS)" if all(forked) else f"NO {forked}")
+    )
     timings["_memory_peak"] = [sampler.peak_pss]
     timings["_memory_peak_rss"] = [sampler.peak]
     return timings

@@ -81,6 +81,8 @@ def on_backend_error(exception: Exception) -> rx.event.EventSpec:
 app = SecuredApp(
     backend_exception_handler=on_backend_error,
     stylesheets=["/iztim.css", "/portal.css"],
+    # Turkish until the page starts: each layout's root then carries the tab's language
+    # (`components.language_root`), which also keeps <html lang> on it.
     html_lang="tr",
     # HTTP routes beside the pages: the session cookie is set and cleared only there, and
     # files made in the background are handed out to their owner.

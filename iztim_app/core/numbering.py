@@ -56,3 +56,19 @@ def next_number(db: Session, name: str, start: int = 1) -> int:
         row = db.execute(bump, {"name": name}).first()
         assert dialect  # both SQLite and PostgreSQL understand the statements above
     return int(row[0])
+
+
+# PostgreSQL: the draw inside the statement that writes the rows carrying the number (a CTE
+# named `drawn`; `DRAWN_NUMBER` is the number there, `records.DRAWN` values become it). The
+# upsert also makes the sequence on its first use (then the number is `start`); either way
+# the row stays locked until the transaction ends, and a rollback gives the number back.
+DRAW_CTE = (
+    "drawn AS (INSERT INTO number_sequence AS s (name, last) VALUES (:draw_name, :draw_start)"
+    " ON CONFLICT (name) DO UPDATE SET last = s.last + 1 RETURNING last)"
+)
+DRAWN_NUMBER = "(SELECT last FROM drawn)"
+
+
+def draw_params(name: str, start: int = 1) -> dict[str, Any]:
+    """The parameters of `DRAW_CTE` for the sequence `name` (first number `start`)."""
+    return {"draw_name": name, "draw_start": start}

@@ -6,6 +6,11 @@ parameters on every execution (its cache stops there); with one parameter per ta
 statement is parsed once. Values are converted exactly as their column types bind them
 (money as whole kuruş, times in UTC, JSON columns as nested JSON, whose text PostgreSQL
 keeps as written), so the stored rows are the ones the ORM would store.
+
+A statement can also draw a document number itself (`numbering.DRAW_CTE`): values equal to
+`DRAWN`, in a column or nested in a JSON column, stand for that number and become it in SQL,
+and `execute_and_commit` sends the statement and COMMIT together, so a lock the statement
+takes (the number's sequence row) is held for one round trip.
 """
 
 from __future__ import annotations
@@ -16,6 +21,14 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session
+
+# Stands for the number the statement draws. A lone surrogate: `json.dumps` (ASCII output)
+# writes it as the token below, which no storable value produces (PostgreSQL refuses lone
+# surrogates in JSON and text), so replacing the token in SQL touches only these values.
+DRAWN = "\udfff"
+_DRAWN_TOKEN = json.dumps(DRAWN)
+assert "'" not in _DRAWN_TOKEN and ":" not in _DRAWN_TOKEN  # safe as an SQL literal
 
 _CONVERTERS: dict[tuple[str, str], Callable[[Any], Any] | None] = {}
 
@@ -60,11 +73,86 @@ def as_json(table: sa.Table, rows: list[dict[str, Any]], dialect: sa.Dialect) ->
     )
 
 
-def insert_sql(table: sa.Table, columns: list[str], param: str, dialect: sa.Dialect) -> str:
-    """`INSERT INTO t (cols) SELECT cols FROM json_populate_recordset(NULL::t, :param)`."""
+def _recordset(table: sa.Table, param: str, drawn: str | None) -> str:
+    rows = f"CAST(:{param} AS json)"
+    if drawn is not None:  # every DRAWN value becomes the number (a JSON number)
+        rows = f"CAST(replace(CAST(:{param} AS text), '{_DRAWN_TOKEN}', ({drawn})::text) AS json)"
+    return f"json_populate_recordset(NULL::{table.name}, {rows})"
+
+
+def insert_sql(
+    table: sa.Table,
+    columns: list[str],
+    param: str,
+    dialect: sa.Dialect,
+    *,
+    drawn: str | None = None,
+    where: str | None = None,
+) -> str:
+    """`INSERT INTO t (cols) SELECT cols FROM json_populate_recordset(NULL::t, :param)`.
+    `drawn`: the SQL expression of the number the statement draws (for `DRAWN` values);
+    `where`: a condition on the insert (e.g. another CTE having updated a row)."""
+    quote = dialect.identifier_preparer.quote
+    listed = ", ".join(quote(c) for c in columns)
+    condition = f" WHERE {where}" if where else ""
+    return (
+        f"INSERT INTO {table.name} AS t ({listed}) SELECT {listed}"
+        f" FROM {_recordset(table, param, drawn)}{condition}"
+    )
+
+
+def update_sql(
+    table: sa.Table,
+    columns: list[str],
+    param: str,
+    dialect: sa.Dialect,
+    where: str,
+    *,
+    drawn: str | None = None,
+) -> str:
+    """`UPDATE t SET (cols) = (one row of :param) WHERE where RETURNING t.id`: the values of
+    `as_json(table, [values])` written to the rows `where` (on `t`) selects."""
     quote = dialect.identifier_preparer.quote
     listed = ", ".join(quote(c) for c in columns)
     return (
-        f"INSERT INTO {table.name} AS t ({listed}) SELECT {listed}"
-        f" FROM json_populate_recordset(NULL::{table.name}, CAST(:{param} AS json))"
+        f"UPDATE {table.name} AS t SET ({listed}) = (SELECT {listed}"
+        f" FROM {_recordset(table, param, drawn)}) WHERE {where} RETURNING t.id"
     )
+
+
+_COMPILED: dict[tuple[str, str], str] = {}
+
+
+def execute_and_commit(db: Session, statement: sa.TextClause, params: dict[str, Any]) -> tuple:
+    """PostgreSQL: runs `statement` and COMMITs in ONE round trip (psycopg pipeline mode on
+    the session's own connection), so what it locks is held only while the server runs it
+    and commits, never while this process waits for a CPU. Returns its first row. A failing
+    statement leaves the transaction failed (the COMMIT is skipped): the caller rolls back.
+    Afterwards `db.commit()` does the session's bookkeeping and sends nothing.
+
+    A session with `before_commit` hooks (the API's idempotency mark, which must commit
+    with the work) is not committed here: the statement runs alone and the caller's
+    `db.commit()` runs the hooks, then COMMITs (one round trip more)."""
+    conn = db.connection()
+    if db.dispatch.before_commit:
+        return tuple(conn.execute(statement, params).one())
+    key = (conn.dialect.name, statement.text)
+    sql = _COMPILED.get(key)
+    if sql is None:
+        sql = _COMPILED[key] = str(statement.compile(dialect=conn.dialect))
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    raw = conn.connection.dbapi_connection
+    try:
+        with raw.pipeline():
+            cursor = raw.execute(sql, params)
+            raw.execute("COMMIT")
+        # the pipeline's end sent Sync and read every result (raising the first error)
+        return cursor.fetchone()
+    except psycopg.Error as exc:  # as SQLAlchemy would raise it
+        invalid = conn.dialect.is_disconnect(exc, raw, None)
+        if invalid:
+            conn.invalidate(exc)
+        raise sa.exc.DBAPIError.instance(
+            sql, params, exc, psycopg.Error, connection_invalidated=invalid, dialect=conn.dialect
+        ) from exc

@@ -143,6 +143,11 @@ MESSAGES = {
     "perm.audit.view": ("Denetim kaydını görme", "See the audit log"),
     "audit.at": ("Zaman", "Time"),
     "audit.actor": ("Kullanıcı", "User"),
+    "audit.via": ("Erişim yolu", "Via"),
+    "audit.via_hint": (
+        "Ekrandan yapılan işlemlerde boş; API'den yapılanlarda api:<anahtar adı>.",
+        "Empty for actions on the screens; api:<token name> for actions through the API.",
+    ),
     "audit.action": ("İşlem", "Action"),
     "audit.entity": ("Kayıt", "Record"),
     "audit.before": ("Önce", "Before"),

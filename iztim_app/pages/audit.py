@@ -25,9 +25,10 @@ def audit_page() -> rx.Component:
             rx.grid(
                 *date_range(fe, "audit"),
                 field("audit.actor", "actor_code", id_prefix="audit"),
+                field("audit.via", "via", id_prefix="audit", hint="audit.via_hint"),
                 field("audit.action", "action", id_prefix="audit"),
                 field("audit.entity", "entity_type", id_prefix="audit"),
-                columns=rx.breakpoints(initial="2", md="5"),
+                columns=rx.breakpoints(initial="2", md="3"),
                 spacing="3",
             ),
             rx.button(T["common.filter"], type="submit"),
@@ -38,6 +39,7 @@ def audit_page() -> rx.Component:
             [
                 "audit.at",
                 "audit.actor",
+                "audit.via",
                 "audit.action",
                 "audit.entity",
                 "audit.before",
@@ -47,6 +49,7 @@ def audit_page() -> rx.Component:
             lambda r: rx.table.row(
                 rx.table.cell(r["at"], white_space="nowrap"),
                 rx.table.cell(r["actor"]),
+                rx.table.cell(r["via"], data_testid="audit-via"),
                 rx.table.cell(r["action"]),
                 rx.table.cell(r["entity"]),
                 rx.table.cell(rx.el.code(r["before"]), class_name="iz-json"),

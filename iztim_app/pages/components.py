@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.vars.base import Var, VarData
+from reflex_base.components.component import field as prop
+from reflex_base.utils.imports import ImportVar
 
 from iztim_app.i18n.browser import catalogue
 from iztim_app.states.session import SessionState
 
 # The catalogue in the tab's language, from the browser's static module (no backend state).
 T = catalogue(SessionState.lang)
+
+
+class _DocumentLanguage(rx.Fragment):
+    """Keeps `<html lang>` on the tab's language. Radix portals (popovers, menus, toasts)
+    render under <body>, outside the page's root element, so they take the document's
+    language. An effect in the page's own bundle: the CSP allows no inline script."""
+
+    language: Var[str] = prop(default=Var.create("tr"), is_javascript_property=False)
+
+    def add_hooks(self) -> list[str | Var]:
+        lang = str(self.language)
+        return [
+            Var(
+                f"useEffect(() => {{ document.documentElement.lang = {lang}; }}, [{lang}]);",
+                _var_data=VarData.merge(
+                    self.language._get_all_var_data(),
+                    VarData(imports={"react": [ImportVar(tag="useEffect")]}),
+                ),
+            )
+        ]
+
+
+def language_root(
+    lang: Var,
+    *children: rx.Component,
+    element: Callable[..., rx.Component] = rx.el.div,
+    **props,  # noqa: ANN003
+) -> rx.Component:
+    """A layout's root `element` in the language `lang` (a state's language var): CSS
+    `text-transform` upper-cases by the nearest `lang` (English 'POLICY NO', not the
+    Turkish dotted 'POLİCY NO'), and screen readers read the texts in it."""
+    return element(_DocumentLanguage.create(language=lang), *children, lang=lang, **props)
 
 
 def label(key: str, html_for: str, required: bool = False) -> rx.Component:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from iztim_app.pages.components import T, language_select
+from iztim_app.pages.components import T, language_root, language_select
 from iztim_app.pages.password import change_password_form
 from iztim_app.pages.signin import signin_form
 from iztim_app.states.notifications import NotificationsState
@@ -151,25 +151,33 @@ def guarded(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
     """Wraps a page: sign-in form without a session, password change when required."""
 
     def page() -> rx.Component:
-        return rx.cond(
-            SessionState.signed_in,
-            rx.el.div(
-                sidebar(),
-                rx.el.div(
-                    header(),
-                    rx.el.main(
-                        rx.cond(
-                            SessionState.must_change_password, change_password_form(), content()
-                        ),
-                        class_name="iz-main",
-                    ),
-                    class_name="iz-body",
-                ),
-                class_name="iz-shell",
-            ),
+        return language_root(
+            SessionState.lang,
             rx.cond(
-                SessionState.checked, signin_form(), rx.center(rx.spinner(size="3"), height="100vh")
+                SessionState.signed_in,
+                rx.el.div(
+                    sidebar(),
+                    rx.el.div(
+                        header(),
+                        rx.el.main(
+                            rx.cond(
+                                SessionState.must_change_password,
+                                change_password_form(),
+                                content(),
+                            ),
+                            class_name="iz-main",
+                        ),
+                        class_name="iz-body",
+                    ),
+                    class_name="iz-shell",
+                ),
+                rx.cond(
+                    SessionState.checked,
+                    signin_form(),
+                    rx.center(rx.spinner(size="3"), height="100vh"),
+                ),
             ),
+            class_name="iz-lang-root",
         )
 
     page.__name__ = content.__name__

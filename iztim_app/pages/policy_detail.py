@@ -679,10 +679,13 @@ def _audit_card() -> rx.Component:
     return rx.card(
         rx.heading(T["pol.audit"], size="3", as_="h3"),
         data_table(
-            ["pol.at", "pol.by", "pol.action"],
+            ["pol.at", "pol.by", "pol.action", "audit.via"],
             D.audit_rows,
             lambda a: rx.table.row(
-                rx.table.cell(a["at"]), rx.table.cell(a["actor"]), rx.table.cell(a["action"])
+                rx.table.cell(a["at"]),
+                rx.table.cell(a["actor"]),
+                rx.table.cell(a["action"]),
+                rx.table.cell(a["via"], data_testid="policy-audit-via"),
             ),
         ),
         width="100%",

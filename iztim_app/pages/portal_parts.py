@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iztim_app.i18n.browser import catalogue
+from iztim_app.pages.components import language_root
 from iztim_app.states.portal import PortalState
 
 PT = catalogue(PortalState.lang)
@@ -75,10 +76,12 @@ def _header() -> rx.Component:
 
 
 def portal_shell(*children: rx.Component) -> rx.Component:
-    return rx.box(
+    return language_root(
+        PortalState.lang,
         _header(),
         rx.el.main(*children, class_name="pt-main"),
         rx.el.footer(PT["portal.privacy"], class_name="pt-footer"),
+        element=rx.box,
         class_name="pt-page",
     )
 

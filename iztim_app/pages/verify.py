@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from iztim_app.pages.components import T, language_select
+from iztim_app.pages.components import T, language_root, language_select
+from iztim_app.states.session import SessionState
 from iztim_app.states.verify import NOT_VERIFIED, VERIFIED, VerifyState
 
 
@@ -97,28 +98,31 @@ def _form() -> rx.Component:
 
 
 def verify_page() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(T["verify.home"], weight="bold", size="4", color="#1c2d5c"),
-                    rx.spacer(),
-                    language_select("verify-lang"),
+    return language_root(
+        SessionState.lang,
+        rx.center(
+            rx.card(
+                rx.vstack(
+                    rx.hstack(
+                        rx.text(T["verify.home"], weight="bold", size="4", color="#1c2d5c"),
+                        rx.spacer(),
+                        language_select("verify-lang"),
+                        width="100%",
+                        align="center",
+                    ),
+                    rx.heading(T["verify.title"], size="6", as_="h1"),
+                    rx.text(T["verify.intro"], size="2"),
+                    _answer(),
+                    _form(),
+                    rx.text(T["verify.privacy"], size="1", color_scheme="gray"),
+                    spacing="4",
                     width="100%",
-                    align="center",
                 ),
-                rx.heading(T["verify.title"], size="6", as_="h1"),
-                rx.text(T["verify.intro"], size="2"),
-                _answer(),
-                _form(),
-                rx.text(T["verify.privacy"], size="1", color_scheme="gray"),
-                spacing="4",
+                max_width="560px",
                 width="100%",
             ),
-            max_width="560px",
-            width="100%",
+            min_height="100vh",
+            padding="1em",
+            background="#eef1f7",
         ),
-        min_height="100vh",
-        padding="1em",
-        background="#eef1f7",
     )

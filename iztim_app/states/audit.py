@@ -31,6 +31,7 @@ class AuditState(PagedList, AppState):
                 action=f.get("action", ""),
                 entity_type=f.get("entity_type", ""),
                 entity_id=f.get("entity_id", ""),
+                via=f.get("via", ""),
             )
             return audit_log.list_events(db, actor, flt, self.page, PAGE_SIZE)
 
@@ -42,6 +43,7 @@ class AuditState(PagedList, AppState):
             {
                 "at": clock.format_date(r.at),
                 "actor": r.actor_code,
+                "via": r.via,
                 "action": r.action,
                 "entity": f"{r.entity_type} #{r.entity_id}",
                 "before": _compact(r.before),
@@ -59,7 +61,7 @@ class AuditState(PagedList, AppState):
 
     @rx.event
     def apply(self, form: dict):
-        keys = ("date_from", "date_to", "actor_code", "action", "entity_type", "entity_id")
+        keys = ("date_from", "date_to", "actor_code", "via", "action", "entity_type", "entity_id")
         self.filters = {k: str(form.get(k, ""))[:64] for k in keys}
         self.page = 1
         self._report(self._fetch())

@@ -1,7 +1,9 @@
 """The line's generated form with its customer box, shared by the quote and policy screens.
 
 A mixin: each screen's state keeps its own copy of these vars and defines `_preview` (what
-pricing the filled-in form means on that screen) and `_line_tariff`."""
+pricing the filled-in form means on that screen) and `_line_tariff`. The events that read
+the database (line, customer search and pick, typing) run it in a worker thread, so one
+tab's wait never holds up the other tabs of the same worker."""
 
 from __future__ import annotations
 
@@ -45,8 +47,8 @@ class LineFormState(rx.State, mixin=True):
         """Prices what is filled in so far; `None` when there is not enough to price yet."""
         raise NotImplementedError
 
-    def _line_tariff(self) -> Outcome:
-        """The tariff the line choice reads."""
+    async def _line_tariff(self) -> Outcome:
+        """The tariff the line choice reads (off the event loop)."""
         raise NotImplementedError
 
     async def _repriced(self) -> Outcome | None:
@@ -111,9 +113,9 @@ class LineFormState(rx.State, mixin=True):
     # ------------------------------------------------------------ events
 
     @rx.event
-    def choose_line(self, code: str):
+    async def choose_line(self, code: str):
         code = str(code)
-        found = self._line_tariff()
+        found = await self._line_tariff()
         if not found.ok or code not in found.value.lines:
             self.line_code, self.fields, self.choices, self.values = "", [], {}, {}
             self._report(found)
@@ -122,7 +124,7 @@ class LineFormState(rx.State, mixin=True):
         self.values = {}
         self._line_form(found.value, code)
         self.form_key += 1
-        self._report(found, self._preview())
+        self._report(found, await self._repriced())
 
     @rx.event
     async def set_value(self, name: str, value: str):
@@ -147,9 +149,9 @@ class LineFormState(rx.State, mixin=True):
         self._report(await self._repriced())
 
     @rx.event
-    def search_customers(self, form: dict):
+    async def search_customers(self, form: dict):
         term = str(form.get("customer_search", ""))[:100]
-        self._act(
+        await self._act_in_thread(
             customers.find_customers,
             term,
             1,
@@ -162,13 +164,15 @@ class LineFormState(rx.State, mixin=True):
         self.customer_results = [self._customer_dict(c) for c in page.rows]
 
     @rx.event
-    def pick_customer(self, customer_id: str):
-        self._act(customers.get_customer, customer_id=str(customer_id), then=self._picked)
+    async def pick_customer(self, customer_id: str):
+        await self._act_in_thread(
+            customers.get_customer, customer_id=str(customer_id), then=self._picked
+        )
 
-    def _picked(self, c) -> Outcome | None:  # noqa: ANN001
+    async def _picked(self, c) -> Outcome | None:  # noqa: ANN001
         self.customer = self._customer_dict(c)
         self.customer_results = []
-        return self._preview()
+        return await self._repriced()
 
     @rx.event
     def toggle_new_customer(self):

@@ -161,6 +161,7 @@ class PolicyDetailState(DocumentActions, AppState):
                 "at": clock.format_date(e.at),
                 "actor": e.actor_code,
                 "action": e.action,
+                "via": e.via,
             }
             for e in d["audit"]
         ]

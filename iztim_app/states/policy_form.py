@@ -40,7 +40,7 @@ class PolicyFormState(LineFormState, AppState):
 
     # ------------------------------------------------------------ helpers
 
-    def _line_tariff(self) -> Outcome:
+    async def _line_tariff(self) -> Outcome:
         version_id = self._version_id
 
         def _tariff(db, actor):  # noqa: ANN001
@@ -48,7 +48,7 @@ class PolicyFormState(LineFormState, AppState):
                 return versions.tariff_set_of(db.get(versions.TariffVersion, version_id))
             return versions.tariff_in_force(db)[1]
 
-        return self._call(_tariff)
+        return await self._call_in_thread(_tariff)
 
     def _line_form(self, tariff, code: str) -> None:  # noqa: ANN001
         super()._line_form(tariff, code)

@@ -98,8 +98,8 @@ class PortalQuoteState(LineFormState, PortalState):
     def _ready_to_price(self) -> bool:
         return bool(self.line_code and self.sum_insured and self.start_date)
 
-    def _line_tariff(self) -> Outcome:
-        return self._run(portal_quotes.form_tariff)
+    async def _line_tariff(self) -> Outcome:
+        return await self._in_thread(portal_quotes.form_tariff)
 
     def _input(self) -> portal_quotes.PortalQuoteInput:
         return portal_quotes.PortalQuoteInput(
@@ -117,14 +117,16 @@ class PortalQuoteState(LineFormState, PortalState):
         return self._priced(self._run(portal_quotes.preview, self._input()))
 
     async def _repriced(self) -> Outcome | None:
-        """`_preview` in a worker thread, the customer's session check included: the event
-        loop serves other tabs meanwhile. The thread gets plain arguments only."""
+        """`_preview` with the pricing off the event loop (`_in_thread`)."""
         self.price_rows, self.worksheet = [], []
         if not self._ready_to_price():
             return None
-        token, lang, inp = self._token(), self._lang(), self._input()
-        found = await in_thread(run_for_token, token, lang, portal_quotes.preview, inp)
-        return self._priced(found)
+        return self._priced(await self._in_thread(portal_quotes.preview, self._input()))
+
+    async def _in_thread(self, service: Callable[..., Any], *args: Any) -> Outcome:
+        """`_run` in a worker thread, the customer's session check included: the event loop
+        serves other tabs meanwhile. The thread gets plain arguments only."""
+        return await in_thread(run_for_token, self._token(), self._lang(), service, *args)
 
     def _priced(self, found: Outcome) -> Outcome:
         found = found.quietly()

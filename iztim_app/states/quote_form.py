@@ -17,14 +17,18 @@ from iztim_app.states.line_form import LineFormState
 from iztim_app.states.session import AppState, Outcome
 
 
+def _tariff_in_force(db, actor):  # noqa: ANN001, ANN202, ARG001
+    return versions.tariff_in_force(db)[1]
+
+
 class QuoteFormState(LineFormState, AppState):
     revising: str = ""
     saving: bool = False
 
     # ------------------------------------------------------------ helpers
 
-    def _line_tariff(self) -> Outcome:
-        return self._call(lambda db, actor: versions.tariff_in_force(db)[1])
+    async def _line_tariff(self) -> Outcome:
+        return await self._call_in_thread(_tariff_in_force)
 
     def _preview(self) -> Outcome | None:
         """Prices what is filled in so far; `None` when there is not enough to price yet."""

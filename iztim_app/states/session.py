@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import inspect
 import json
 import os
 import urllib.parse
@@ -317,11 +318,34 @@ class AppState(SessionState):
         `then`, `done` and `then_after_refusal` are `_act`'s own; other keywords go to the
         service."""
         outcome = self._call(service, *args, **kwargs)
-        followed = None
-        if then is not None and not outcome.signed_out and (outcome.ok or then_after_refusal):
-            followed = then(outcome.value if outcome.ok else None)
+        self._report(outcome, _follow_up(outcome, then, then_after_refusal), done)
+        return outcome
+
+    async def _act_in_thread(
+        self,
+        service: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], Any] | None = None,
+        done: Done = None,
+        then_after_refusal: bool = False,
+        **kwargs: Any,
+    ) -> Outcome:
+        """`_act` with the service in a worker thread (the event loop serves other tabs
+        meanwhile); `then` may be async, e.g. a follow-up that prices off the loop too."""
+        outcome = await self._call_in_thread(service, *args, **kwargs)
+        followed = _follow_up(outcome, then, then_after_refusal)
+        if inspect.isawaitable(followed):
+            followed = await followed
         self._report(outcome, followed, done)
         return outcome
+
+
+def _follow_up(outcome: Outcome, then: Callable[[Any], Any] | None, after_refusal: bool) -> Any:
+    """What `_act` runs after the service: `then(value)` on success, `then(None)` after a
+    refusal when asked, nothing for a lost session."""
+    if then is None or outcome.signed_out or not (outcome.ok or after_refusal):
+        return None
+    return then(outcome.value if outcome.ok else None)
 
 
 class PagedList(rx.State, mixin=True):

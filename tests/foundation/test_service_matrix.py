@@ -1021,6 +1021,7 @@ OPEN = {
     "auth.must_change_password": "a user's own flag",
     "notifications.summary": "a user's own notifications (and queue size, by permission)",
     "notifications.mark_seen": "a user's own seen-until mark",
+    "quotes.scoped": "builds (once per actor) the scoped statement a service runs; reads nothing",
 }
 
 

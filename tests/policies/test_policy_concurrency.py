@@ -114,7 +114,7 @@ def test_a_save_failing_after_its_number_was_drawn_gives_the_number_back(
 
         # (issuing builds its audit rows once the number is drawn: the first one fails)
         def failing_row(actor, action, entity_type, entity_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-            drawn.append(int(entity_id))
+            drawn.append(entity_id)
             raise RuntimeError("the disk is full")
 
         monkeypatch.setattr(policies.audit_log, "event_row", failing_row)
@@ -122,8 +122,9 @@ def test_a_save_failing_after_its_number_was_drawn_gives_the_number_back(
         # when it fails
         with pytest.raises(RuntimeError, match="disk is full"):
             policies.issue(db, actor, inp, today=TODAY)
-        # then it drew the next number, but nothing of it stayed: the sequence too
-        assert drawn == [first + 1]
+        # then it drew the next number (PostgreSQL draws in the write statement, never sent
+        # here: test_policy_issue_draw.py fails that statement), but nothing of it stayed
+        assert drawn == ([policies.records.DRAWN] if "postgresql" in url else [first + 1])
         assert snapshot(url) == before
         monkeypatch.setattr(policies.audit_log, "event_row", real_row)
         # and the next policy saved gets that number

@@ -8,6 +8,7 @@ handlers (as any browser may), and what reaches the browser.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -17,14 +18,17 @@ from reflex.state import State
 from sqlmodel import Session
 
 from iztim_app.core import clock
+from iztim_app.core.audit import services as audit_log
 from iztim_app.core.db import get_engine
 from iztim_app.core.money import format_try
+from iztim_app.core.policies import services as policies
+from iztim_app.core.users import services as users
 from iztim_app.states.approvals import ApprovalState
 from iztim_app.states.customer_detail import CustomerDetailState
 from iztim_app.states.policy_detail import PolicyDetailState
 from iztim_app.states.policy_form import PolicyFormState
 from iztim_app.states.policy_list import PolicyListState
-from tests.foundation.support import use_settings
+from tests.foundation.support import actor_of, use_settings, user_of
 from tests.policies.fixtures_policies import (
     FIRST,
     issue,
@@ -59,8 +63,8 @@ def root(app_url: str) -> State:
 
 def _fill_konut(f: PolicyFormState, customer_id: int, sum_insured: str) -> None:
     """As the user fills the direct form: line, customer, the line's fields, sum insured."""
-    f.choose_line("konut")
-    f.pick_customer(str(customer_id))
+    asyncio.run(f.choose_line("konut"))
+    asyncio.run(f.pick_customer(str(customer_id)))
     for name, value in FORMS["konut"].items():
         asyncio.run(f.set_value(name, value))
     asyncio.run(f.set_sum_insured(sum_insured))
@@ -300,6 +304,32 @@ def test_nothing_secret_reaches_the_browser(root: State, customers: Customers):
         assert secret not in payload
     assert "iztim_session" not in payload
     assert "400.000,00 ₺" in payload  # (control) the screen itself is there
+
+
+def test_the_policy_page_shows_how_each_audited_action_was_done(
+    root: State, db: Session, customers: Customers
+):
+    """`via` names the API token a change came through; what was done on the screens has none."""
+    gm = actor_of(db, "gm.onay")
+    api = dataclasses.replace(gm, via="api:ERP Integration")
+    number = policies.issue(
+        db, api, policy_form("konut", customers.gm_person, "300000"), today=TODAY
+    ).policy.number
+    audit_log.record(db, gm, "policy.print", "policy", number)
+    db.commit()
+    admin = actor_of(db, "bt.admin")
+    granted = users.get_user(db, admin, user_of(db, "gm.onay").id).permissions
+    users.set_permissions(db, admin, user_of(db, "gm.onay").id, [*granted, "audit.view"])
+
+    sign_in(root, "gm.onay")
+    d = sub(root, PolicyDetailState)
+    visit(root, "/policeler/detay", no=str(number))
+    d.load()
+    assert d.error == ""
+    assert sorted((a["action"], a["via"]) for a in d.audit_rows) == [
+        ("policy.issue", "api:ERP Integration"),
+        ("policy.print", ""),
+    ]
 
 
 # ====================================================================== money and endorsements

@@ -88,7 +88,7 @@ def run(result: Any) -> Any:
 
 def fill_in(screen: PortalQuoteState, sum_insured: str = "400000") -> None:
     """What the customer does on the form: line, the line's fields, sum insured, start."""
-    screen.choose_line("konut")
+    run(screen.choose_line("konut"))
     for name, value in FORMS["konut"].items():
         run(screen.set_value(name, value))
     run(screen.set_sum_insured(sum_insured))
@@ -197,7 +197,7 @@ def test_without_a_portal_session_nothing_runs(env: Env):
         [],
         [],
     )
-    screen.choose_line("konut")
+    run(screen.choose_line("konut"))
     run(screen.set_sum_insured("400000"))
     screen.save()
     screen.ask_for_policy({"quote_number": "1000001"})

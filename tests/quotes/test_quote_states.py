@@ -317,18 +317,18 @@ def test_picking_another_agencys_customer_by_id_finds_nothing(root: State, book:
     quote_form.load()
     assert quote_form.error == ""
 
-    quote_form.pick_customer(str(book.customers.b1_person.id))
+    asyncio.run(quote_form.pick_customer(str(book.customers.b1_person.id)))
     assert (quote_form.error, quote_form.customer, quote_form.customer_results) == (
         NOT_FOUND,
         {},
         [],
     )
     outcome_b = screen(quote_form)
-    quote_form.pick_customer("987654")
+    asyncio.run(quote_form.pick_customer("987654"))
     assert screen(quote_form) == outcome_b
     assert leaked(root, book, "acente.b1") == []
     # (control) its own customer is picked
-    quote_form.pick_customer(str(book.customers.a1_person.id))
+    asyncio.run(quote_form.pick_customer(str(book.customers.a1_person.id)))
     assert (quote_form.error, quote_form.customer["name"]) == ("", "Ayşe Şahin")
 
 
@@ -352,11 +352,11 @@ def test_searching_another_agencys_customer_finds_nothing(root: State, book: Boo
     visit(root, "/teklifler/yeni")
     quote_form.load()
 
-    quote_form.search_customers({"customer_search": term})
+    asyncio.run(quote_form.search_customers({"customer_search": term}))
     assert (quote_form.customer_results, quote_form.customer, quote_form.error) == ([], {}, "")
     assert quote_form.message == NOT_FOUND  # "no rows", the same words as for nobody at all
     outcome_b = screen(quote_form)
-    quote_form.search_customers({"customer_search": nobody})
+    asyncio.run(quote_form.search_customers({"customer_search": nobody}))
     assert screen(quote_form) == outcome_b
     assert leaked(root, book, "acente.b1") == []
 
@@ -368,7 +368,7 @@ def test_the_other_agency_finds_its_own_customer_with_the_same_terms(root: State
     visit(root, "/teklifler/yeni")
     quote_form.load()
     for term in (b.name, "mehmet", str(b.number), b.national_id):
-        quote_form.search_customers({"customer_search": term})
+        asyncio.run(quote_form.search_customers({"customer_search": term}))
         assert [r["name"] for r in quote_form.customer_results] == ["Mehmet Öztürk"], term
 
 
@@ -543,11 +543,11 @@ def _form_load(root: State, book: Book) -> None:
 
 
 def _form_pick(root: State, book: Book) -> None:
-    sub(root, QuoteFormState).pick_customer(str(book.customers.b1_person.id))
+    asyncio.run(sub(root, QuoteFormState).pick_customer(str(book.customers.b1_person.id)))
 
 
 def _form_search(root: State, book: Book) -> None:
-    sub(root, QuoteFormState).search_customers({"customer_search": "Mehmet"})
+    asyncio.run(sub(root, QuoteFormState).search_customers({"customer_search": "Mehmet"}))
 
 
 def _list_load(root: State, book: Book) -> None:
@@ -659,14 +659,13 @@ def test_the_agency_user_sees_national_ids_masked(root: State, book: Book):
     visit(root, "/teklifler/yeni")
     quote_form.load()
 
-    quote_form.search_customers({"customer_search": "a"})
+    asyncio.run(quote_form.search_customers({"customer_search": "a"}))
     ids = {r["name"]: r["national_id"] for r in quote_form.customer_results}
     assert ids == {"Ayşe Şahin": "172******60", "IŞIK Gıda San. ve Tic. Ltd. Şti.": "454*****20"}
-    quote_form.search_customers(
-        {"customer_search": "17291716060"}
-    )  # the full id finds, and is masked
+    # the full id finds, and is masked
+    asyncio.run(quote_form.search_customers({"customer_search": "17291716060"}))
     assert [r["national_id"] for r in quote_form.customer_results] == ["172******60"]
-    quote_form.pick_customer(str(a1.id))
+    asyncio.run(quote_form.pick_customer(str(a1.id)))
     assert quote_form.customer["national_id"] == "172******60"
     for text in browser_payloads(root):
         assert "17291716060" not in text and "4540536920" not in text
@@ -678,9 +677,9 @@ def test_the_approver_sees_national_ids_in_full(root: State, book: Book):
     quote_form = sub(root, QuoteFormState)
     visit(root, "/teklifler/yeni")
     quote_form.load()
-    quote_form.search_customers({"customer_search": "Ayşe"})
+    asyncio.run(quote_form.search_customers({"customer_search": "Ayşe"}))
     assert [r["national_id"] for r in quote_form.customer_results] == ["17291716060"]
-    quote_form.pick_customer(str(a1.id))
+    asyncio.run(quote_form.pick_customer(str(a1.id)))
     assert quote_form.customer["national_id"] == "17291716060"
 
 
@@ -723,7 +722,7 @@ def test_the_next_user_on_the_same_tab_inherits_no_other_screen_either(root: Sta
     sub(root, QuoteDetailState).load()
     visit(root, "/teklifler/yeni", revize=str(book.b1_home.number))
     sub(root, QuoteFormState).load()
-    sub(root, QuoteFormState).search_customers({"customer_search": "Mehmet"})
+    asyncio.run(sub(root, QuoteFormState).search_customers({"customer_search": "Mehmet"}))
     sub(root, QuoteStatsState).load()
     sub(root, QuoteListState).load()
     assert leaked(root, book, "acente.b1") != []
@@ -795,7 +794,7 @@ def test_the_quote_form_shows_labels_and_years_as_a_person_reads_them(root: Stat
     visit(root, "/teklifler/yeni")
     quote_form.load()
     # when the line is chosen, the model year's bounds print as years, not as money
-    quote_form.choose_line("kasko")
+    asyncio.run(quote_form.choose_line("kasko"))
     fields = {f["name"]: f for f in quote_form.fields}
     assert (fields["model_year"]["label"], fields["model_year"]["bounds"]) == (
         "Model yılı",
@@ -803,7 +802,7 @@ def test_the_quote_form_shows_labels_and_years_as_a_person_reads_them(root: Stat
     )
     assert fields["vehicle_type"]["bounds"] == ""
     # the customer card names the customer group as the customer groups file does
-    quote_form.pick_customer(str(book.customers.a1_company.id))
+    asyncio.run(quote_form.pick_customer(str(book.customers.a1_company.id)))
     assert quote_form.customer["group"] == "KOBİ"
     # an empty required field is named by its label, beside the field
     asyncio.run(quote_form.set_sum_insured("900000"))

@@ -204,11 +204,10 @@ class ThreeDStart:
     """Where the browser goes next: post `form_fields` to `action_url` (a bank's ACS page, or
     iyzico's 3D page, whose form its adapter reads out of threeDSHtmlContent), or — when
     `failure_code` is set — nothing: the provider refused at once (`bank_reason` says why).
-    `html` is no longer rendered (the portal's CSP allows no provider's inline script)."""
+    Never a provider's page: the portal's CSP allows no provider's inline script."""
 
     action_url: str = ""
     form_fields: Mapping[str, str] = field(default_factory=dict)
-    html: str = ""
     failure_code: str = ""
     bank_reason: str = ""
     provider_ref: str = ""  # e.g. iyzico's paymentId/conversation id, to keep with the attempt

@@ -29,7 +29,7 @@ from iztim_app.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from iztim_app.core.installments import rules as installment_rules
 from iztim_app.core.installments import services as installment_services
 from iztim_app.core.installments.models import Installment
-from iztim_app.core.numbering import next_number, parse_number
+from iztim_app.core.numbering import DRAW_CTE, DRAWN_NUMBER, draw_params, next_number, parse_number
 from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.policies import access_codes, in_force, lookup, rules
 from iztim_app.core.policies.models import DECISION_COLUMNS, Policy, PolicyStatus
@@ -260,22 +260,66 @@ def _find(db: Session, actor: Actor, number: Any, version: Any = None) -> Policy
 QUOTE_UNKNOWN = "policy.quote_unknown"
 
 
-def _quote(db: Session, actor: Actor, number: Any, today: date) -> Quote:
-    """A quote that may become a policy now. Refused as QUOTE_UNKNOWN when the caller sees
-    no such quote, as QUOTE_UNUSABLE when a visible one cannot be used (not approved,
-    expired, already a policy): the API answers 404 and 409 for the two."""
+# What issuing and the policy form read of a quote, with the pricing columns of its tariff
+# version (`versions.pricing_tariff`): one plain row, one statement, no ORM object.
+_TARIFF_VERSION = versions.TariffVersion.__table__
+_QUOTE_ROW = sa.select(
+    *(
+        Quote.__table__.c[name]
+        for name in (
+            "id",
+            "number",
+            "status",
+            "valid_until",
+            "policy_number",
+            "line_code",
+            "customer_id",
+            "sum_insured",
+            "start_date",
+            "end_date",
+            "values",
+            "tariff_version_id",
+            "renews_policy_number",
+        )
+    ),
+    _TARIFF_VERSION.c.number.label("tariff_number"),
+    _TARIFF_VERSION.c.sha256.label("tariff_sha256"),
+).select_from(
+    Quote.__table__.outerjoin(
+        _TARIFF_VERSION, _TARIFF_VERSION.c.id == Quote.__table__.c.tariff_version_id
+    )
+)
+
+
+def _quote_statement(actor: Actor) -> sa.Select:
+    """The quote, with its customer (`c_…`) when the actor may price for that customer."""
+    table, customer = Quote.__table__, pricing.CUSTOMER_TABLE
+    return (
+        _QUOTE_ROW.add_columns(*(c.label(f"c_{c.name}") for c in pricing.CUSTOMER_COLUMNS))
+        .outerjoin(
+            customer,
+            sa.and_(customer.c.id == table.c.customer_id, pricing.customer_visible(actor)),
+        )
+        .where(
+            table.c.number == sa.bindparam("n"),
+            actor.visible(table.c.prepared_by_id, table.c.office_id, table.c.office_path),
+        )
+    )
+
+
+def _quote(db: Session, actor: Actor, number: Any, today: date) -> sa.Row:
+    """A quote that may become a policy now (a plain row, `_QUOTE_ROW`). Refused as
+    QUOTE_UNKNOWN when the caller sees no such quote, as QUOTE_UNUSABLE when a visible one
+    cannot be used (not approved, expired, already a policy): the API answers 404 and 409
+    for the two."""
     try:
         n = int(str(number).strip())
     except (TypeError, ValueError):
         n = None
     quote = None
     if n is not None:
-        quote = db.exec(
-            select(Quote).where(
-                Quote.number == n,
-                actor.visible(Quote.prepared_by_id, Quote.office_id, Quote.office_path),
-            )
-        ).first()
+        statement = pricing.scoped("policy.quote", actor, _quote_statement)
+        quote = db.connection().execute(statement, {"n": n}).first()
     if quote is None:
         raise ValidationFailed(QUOTE_UNKNOWN, field="quote_number", number=str(number or ""))
     if rules.quote_problem(quote.status, quote.valid_until, quote.policy_number, today):
@@ -287,7 +331,7 @@ def _quote(db: Session, actor: Actor, number: Any, today: date) -> Quote:
 class _Priced:
     form: pricing.PricedForm
     installment_count: int
-    quote: Quote | None
+    quote: sa.Row | None  # `_QUOTE_ROW`
 
 
 def _price(
@@ -307,8 +351,22 @@ def _price(
             raise ValidationFailed("policy.quote_mismatch", field="line")
         if str(inp.customer_id) != str(quote.customer_id):
             raise ValidationFailed("policy.quote_mismatch", field="customer")
-        version = versions.get_version(db, quote.tariff_version_id)
-    form = pricing.price_form(db, inp, actor=actor, on=today, version=version)
+        version = None
+        if quote.tariff_sha256 is not None:  # read with the quote: no second statement
+            version, _ = versions.pricing_tariff(
+                db, quote.tariff_version_id, quote.tariff_number, quote.tariff_sha256
+            )
+        # The customer was read with the quote (the form's: checked equal above).
+        form = pricing.price_form(
+            db,
+            inp,
+            actor=actor,
+            on=today,
+            version=version,
+            customer=pricing.customer_of(quote, "c_"),
+        )
+    else:
+        form = pricing.price_form(db, inp, actor=actor, on=today, version=version)
     line = form.tariff.lines[inp.line_code].line
     count = installment_rules.check_count(inp.installment_count, line.max_installments)
     return _Priced(form, count, quote)
@@ -437,8 +495,10 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
     gives the number back, so numbers stay gapless. The sequence row stays locked from the
     draw to COMMIT, and every issuer queues on it, so everything that does not need the
     number happens before the draw (pricing, the quote claimed, its portal request looked
-    up, the installment plan, the commission rate, the production summary); after it only
-    the rows that carry the number are written (`_write_issued`), then COMMIT."""
+    up, the installment plan, the commission rate, the production summary); then the rows
+    that carry the number are written (`_write_issued`) and committed. On PostgreSQL the
+    draw is part of that one statement, sent together with COMMIT, so the row is locked for
+    one round trip (a renewal quote draws first: its check must see earlier renewals)."""
     actor.require("policy.issue")
     today = today or clock.today()
     priced = _price(db, actor, inp, today)
@@ -495,12 +555,16 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
                 clock.utcnow(),
             )
             entry = production.post_issued(db, _Stored(row))
-        number = next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER)
+        renewal = quote is not None and quote.renews_policy_number is not None
+        if db.get_bind().dialect.name == "postgresql" and not renewal:
+            number: Any = records.DRAWN  # drawn by the write statement itself (one round trip)
+        else:
+            number = next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER)
+            if renewal:
+                # After the number is drawn: issues at the same moment wait on the sequence
+                # row, so the second one sees the first one's renewal.
+                _check_not_renewed(db, quote.renews_policy_number)
         row["number"] = number
-        if quote is not None and quote.renews_policy_number is not None:
-            # After the number is drawn: issues at the same moment wait on the sequence row,
-            # so the second one sees the first one's renewal.
-            _check_not_renewed(db, quote.renews_policy_number)
         audits = [
             audit_log.event_row(
                 actor,
@@ -533,14 +597,8 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
             rows.append((_ACCESS_CODE, [access_codes.new_row(number)]))
             if entry is not None:
                 rows.append((_COMMISSION, [entry | {"policy_number": number}]))
-        policy_id = _write_issued(db, row, quote, rows)
-        if request is not None:
-            from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
-
-            portal_requests.quote_became_policy(
-                db, actor, quote.id, number, looked_up=True, request=request
-            )
-        db.commit()
+        policy_id, row["number"] = _write_issued(db, actor, row, quote, request, rows)
+        db.commit()  # on PostgreSQL the write statement has committed: bookkeeping only
     except BaseException:
         db.rollback()
         raise
@@ -608,7 +666,7 @@ _CLAIM = (
 )
 
 
-def _claim_quote(db: Session, quote: Quote) -> Any:
+def _claim_quote(db: Session, quote: sa.Row) -> Any:
     """Locks the quote row before the number is drawn (a portal request for it is made
     under the same lock) and returns its open portal request (id, quote_number) or None,
     so neither waits while the number is held. A quote someone else is turning into a
@@ -619,79 +677,129 @@ def _claim_quote(db: Session, quote: Quote) -> Any:
 
 # Built once per shape (the tables written and their columns).
 _ISSUE_WRITES: dict[tuple[Any, ...], sa.TextClause] = {}
+# The statement refuses itself when the quote's link is taken (an error, not a count: the
+# COMMIT sent with it must find the transaction failed). Not a constant: never folded early.
+_REFUSED = (
+    f"CAST(CASE WHEN (SELECT count(*) FROM q) = 1 THEN '1' ELSE '{QUOTE_UNUSABLE}' END AS int)"
+)
 
 
 def _issue_statement(
     db: Session,
     row: dict[str, Any],
     linked: bool,
+    requested: tuple[dict[str, Any], dict[str, Any]] | None,
+    drawn: bool,
     rows: list[tuple[sa.Table, list[dict[str, Any]]]],
 ) -> sa.TextClause:
-    """PostgreSQL: the policy, the quote's link and `rows` in ONE statement (data-modifying
-    CTEs), each table's rows one JSON parameter (`core/records`)."""
-    shape = (tuple(row), linked, *((t.name, tuple(r[0])) for t, r in rows if r))
+    """PostgreSQL: the number's draw (`drawn`), the policy, the quote's link, the portal
+    request closed (`requested`: its values and audit row) and `rows` in ONE statement
+    (data-modifying CTEs), each table's rows one JSON parameter (`core/records`). Answers
+    the policy id and number."""
+    closing = tuple(map(tuple, requested)) if requested else None
+    shape = (tuple(row), linked, closing, drawn, *((t.name, tuple(r[0])) for t, r in rows if r))
     statement = _ISSUE_WRITES.get(shape)
     if statement is None:
         dialect = db.get_bind().dialect
-        ctes = [f"p AS ({records.insert_sql(_POLICY, list(row), 'p', dialect)} RETURNING id)"]
-        ctes += [
-            f"t{k} AS ({records.insert_sql(t, list(r[0]), f't{k}', dialect)})"
-            for k, (t, r) in enumerate(rows)
-            if r
-        ]
-        taken = "1"
+        number = DRAWN_NUMBER if drawn else ":number"
+        into = DRAWN_NUMBER if drawn else None
+
+        def insert(table: sa.Table, columns: Any, param: str, where: str | None = None) -> str:
+            return records.insert_sql(table, list(columns), param, dialect, drawn=into, where=where)
+
+        ctes = [DRAW_CTE] if drawn else []
+        ctes.append(f"p AS ({insert(_POLICY, row, 'p')} RETURNING id)")
+        ctes += [f"t{k} AS ({insert(t, r[0], f't{k}')})" for k, (t, r) in enumerate(rows) if r]
+        answer = f"(SELECT id FROM p), {number}"
         if linked:
             ctes.append(
-                "q AS (UPDATE quote SET policy_number = :q_number WHERE id = :q_id"
+                f"q AS (UPDATE quote SET policy_number = {number} WHERE id = :q_id"
                 f" AND policy_number IS NULL AND status = '{QuoteStatus.APPROVED.value}'"
                 " RETURNING id)"
             )
-            taken = "(SELECT count(*) FROM q)"
-        statement = sa.text(f"WITH {', '.join(ctes)} SELECT (SELECT id FROM p), {taken}")
+            answer += f", {_REFUSED}"
+        if requested:  # closed while still open; its audit row only then
+            done, audit = requested
+            still_open = f"t.id = :r_id AND t.status = '{RequestStatus.OPEN.value}'"
+            update = records.update_sql(_REQUEST, list(done), "r", dialect, still_open, drawn=into)
+            ctes.append(f"r AS ({update})")
+            ctes.append(f"ra AS ({insert(_AUDIT, audit, 'ra', 'EXISTS (SELECT 1 FROM r)')})")
+        statement = sa.text(f"WITH {', '.join(ctes)} SELECT {answer}")
         _ISSUE_WRITES[shape] = statement
     return statement
 
 
 def _write_issued(
     db: Session,
+    actor: Actor,
     row: dict[str, Any],
-    quote: Quote | None,
+    quote: sa.Row | None,  # `_QUOTE_ROW`
+    request: Any,
     rows: list[tuple[sa.Table, list[dict[str, Any]]]],
-) -> int:
-    """Writes the rows that carry the drawn number: the policy, the quote's link (once: a
-    second policy from it at the same moment finds the link taken and is refused like any
-    unusable quote) and `rows` (audit, installments, access code, commission). On
-    PostgreSQL in ONE statement (data-modifying CTEs), elsewhere one statement per table.
-    Returns the policy's id."""
+) -> tuple[int, int]:
+    """Writes the rows that carry the number: the policy, the quote's link (once: a second
+    policy from it at the same moment finds the link taken and is refused like any unusable
+    quote), the quote's open portal request closed, and `rows` (audit, installments, access
+    code, commission). On PostgreSQL in ONE statement sent with COMMIT (the number, when it
+    is `records.DRAWN`, drawn in it: the sequence row is locked for that one round trip);
+    elsewhere one statement per table, the caller commits. Returns the policy's id and
+    number."""
+    from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
+
+    number = row["number"]
     dialect = db.get_bind().dialect
     if dialect.name == "postgresql":
-        params = {"p": records.as_json(_POLICY, [row], dialect)}
+        drawn = number == records.DRAWN
+        params: dict[str, Any] = {"p": records.as_json(_POLICY, [row], dialect)}
         for k, (table, r) in enumerate(rows):  # the names `_issue_statement` gave them
             if r:
                 params[f"t{k}"] = records.as_json(table, r, dialect)
+        params |= draw_params(POLICY_SEQUENCE, FIRST_POLICY_NUMBER) if drawn else {"number": number}
         if quote is not None:
-            params |= {"q_id": quote.id, "q_number": row["number"]}
-        statement = _issue_statement(db, row, quote is not None, rows)
-        policy_id, taken = db.connection().execute(statement, params).one()
-    else:
-        policy_id = db.execute(sa.insert(_POLICY).returning(_POLICY.c.id), row).scalar_one()
-        taken = 1
-        if quote is not None:
-            taken = db.execute(
-                sa.update(_QUOTE)
-                .where(
-                    _QUOTE.c.id == quote.id,
-                    _QUOTE.c.policy_number.is_(None),
-                    _QUOTE.c.status == QuoteStatus.APPROVED.value,
-                )
-                .values(policy_number=row["number"])
-            ).rowcount
-        for table, r in rows:
-            if r:
-                db.execute(sa.insert(table), r)
-    if taken != 1:
-        raise ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(quote.number))
-    return int(policy_id)
+            params["q_id"] = quote.id
+        closing = None
+        if request is not None:
+            done = portal_requests.done_values(actor, number)
+            audit = portal_requests.done_audit_row(actor, request, number)
+            closing = done, audit
+            params |= {
+                "r_id": request.id,
+                "r": records.as_json(_REQUEST, [done], dialect),
+                "ra": records.as_json(_AUDIT, [audit], dialect),
+            }
+        statement = _issue_statement(db, row, quote is not None, closing, drawn, rows)
+        try:
+            policy_id, number, *_ = records.execute_and_commit(db, statement, params)
+        except sa.exc.DataError as exc:  # `_REFUSED`: the quote's link is taken
+            if QUOTE_UNUSABLE not in str(exc.orig):
+                raise
+            raise _unusable(quote) from None
+        return int(policy_id), int(number)
+    policy_id = db.execute(sa.insert(_POLICY).returning(_POLICY.c.id), row).scalar_one()
+    if quote is not None:
+        taken = db.execute(
+            sa.update(_QUOTE)
+            .where(
+                _QUOTE.c.id == quote.id,
+                _QUOTE.c.policy_number.is_(None),
+                _QUOTE.c.status == QuoteStatus.APPROVED.value,
+            )
+            .values(policy_number=number)
+        ).rowcount
+        if taken != 1:
+            raise _unusable(quote)
+    for table, r in rows:
+        if r:
+            db.execute(sa.insert(table), r)
+    if request is not None:
+        portal_requests.quote_became_policy(
+            db, actor, quote.id, number, looked_up=True, request=request
+        )
+    return int(policy_id), int(number)
+
+
+def _unusable(quote: Quote) -> ValidationFailed:
+    return ValidationFailed(QUOTE_UNUSABLE, field="quote_number", number=str(quote.number))
 
 
 def _check_not_renewed(db: Session, expiring: int) -> None:

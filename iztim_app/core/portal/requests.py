@@ -345,25 +345,38 @@ def quote_became_policy(
     taken = db.execute(
         sa.update(PortalRequest)
         .where(PortalRequest.id == request.id, PortalRequest.status == RequestStatus.OPEN.value)
-        .values(
-            status=RequestStatus.DONE.value,
-            open_quote_id=None,
-            decided_at=clock.utcnow(),
-            decided_by_code=actor.code,
-            policy_number=policy_number,
-        )
+        .values(**done_values(actor, policy_number))
     ).rowcount
     if taken == 1:
-        audit_log.record(
-            db,
-            actor,
-            "portal_request.done",
-            "portal_request",
-            request.id,
-            {"status": RequestStatus.OPEN.value},
-            {
-                "status": RequestStatus.DONE.value,
-                "policy_number": policy_number,
-                "quote": request.quote_number,
-            },
-        )
+        audit_log.record(db, actor, *_done_event(request, policy_number))
+
+
+def done_values(actor: Actor, policy_number: Any) -> dict[str, Any]:
+    """The open request's columns once a policy is issued from its quote (PostgreSQL issuing
+    writes them in its own statement, with the number it draws)."""
+    return {
+        "status": RequestStatus.DONE.value,
+        "open_quote_id": None,
+        "decided_at": clock.utcnow(),
+        "decided_by_code": actor.code,
+        "policy_number": policy_number,
+    }
+
+
+def _done_event(request: Any, policy_number: Any) -> tuple[Any, ...]:
+    return (
+        "portal_request.done",
+        "portal_request",
+        request.id,
+        {"status": RequestStatus.OPEN.value},
+        {
+            "status": RequestStatus.DONE.value,
+            "policy_number": policy_number,
+            "quote": request.quote_number,
+        },
+    )
+
+
+def done_audit_row(actor: Actor, request: Any, policy_number: Any) -> dict[str, Any]:
+    """The audit row of `done_values` (written only when the request was still open)."""
+    return audit_log.event_row(actor, *_done_event(request, policy_number))

@@ -25,7 +25,6 @@ from iztim_app.core.paging import Page, fetch_page
 from iztim_app.core.quotes import pricing, rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.tariffs import versions
-from iztim_app.core.tariffs.rating import PriceResult
 from iztim_app.core.users.actor import Actor, limits_cover
 from iztim_app.i18n import translate
 
@@ -161,11 +160,8 @@ def _find(db: Session, actor: Actor, number, *, lock: bool = False) -> Quote:  #
     return quote
 
 
-def _price(
-    db: Session, actor: Actor, inp: QuoteInput, today: date
-) -> tuple[Customer, versions.TariffVersion, PriceResult, Decimal, date, date | None]:
-    form = pricing.price_form(db, inp, actor=actor, on=inp.tariff_date or today)
-    return form.customer, form.version, form.result, form.sum_insured, form.start, form.end
+def _price(db: Session, actor: Actor, inp: QuoteInput, today: date) -> pricing.PricedForm:
+    return pricing.price_form(db, inp, actor=actor, on=inp.tariff_date or today)
 
 
 # ------------------------------------------------------------------ pricing and saving
@@ -175,7 +171,8 @@ def preview(db: Session, actor: Actor, inp: QuoteInput, today: date | None = Non
     """The price and worksheet as the form changes; nothing is stored."""
     actor.require("quote.create")
     today = today or clock.today()
-    _, version, result, sum_insured, _, _ = _price(db, actor, inp, today)
+    form = _price(db, actor, inp, today)
+    version, result, sum_insured = form.version, form.result, form.sum_insured
     return PricePreview(
         net_premium=result.net_premium,
         taxes=dict(result.taxes),
@@ -205,8 +202,15 @@ def save_quote(
         original = _find(db, actor, revises)
         if original.status == QuoteStatus.SUPERSEDED.value:
             raise Conflict("quote.already_superseded", number=original.number)
-    customer, version, result, sum_insured, start, end = _price(db, actor, inp, today)
-    line = versions.tariff_set_of(version).lines[inp.line_code].line
+    form = _price(db, actor, inp, today)
+    customer, version, result, sum_insured = (
+        form.customer,
+        form.version,
+        form.result,
+        form.sum_insured,
+    )
+    start = form.start
+    line = form.tariff.lines[inp.line_code].line
     status = rules.initial_status(actor.quote_limit(inp.line_code), sum_insured)
     now = clock.utcnow()
     quote = Quote(
@@ -281,15 +285,38 @@ def save_quote(
         | ({"renews": quote.renews_policy_number} if quote.renews_policy_number else {}),
     )
     db.commit()
-    return get_quote(db, actor, quote.number, today=today)
+    return get_quote(
+        db, actor, quote.number, today=today, customer=customer, tariff_number=version.number
+    )
 
 
 # ------------------------------------------------------------------ reading
 
 
-def _view(db: Session, quote: Quote, today: date) -> QuoteView:
-    customer = db.get(Customer, quote.customer_id)
-    version = db.get(versions.TariffVersion, quote.tariff_version_id)
+_VERSION_NUMBER = sa.select(versions.TariffVersion.__table__.c.number).where(
+    versions.TariffVersion.__table__.c.id == sa.bindparam("id")
+)
+
+
+def _view(
+    db: Session,
+    quote: Quote,
+    today: date,
+    *,
+    customer: Any = None,
+    tariff_number: int | None = None,
+) -> QuoteView:
+    """The quote as shown. `customer` (number, name, email) and `tariff_number`: what the
+    caller has just read (saving), else read here (the version's number only, never its
+    zip)."""
+    if customer is None:
+        customer = db.get(Customer, quote.customer_id)
+    if tariff_number is None:
+        tariff_number = (
+            db.connection()
+            .execute(_VERSION_NUMBER, {"id": quote.tariff_version_id})
+            .scalar_one_or_none()
+        )
     revises = db.get(Quote, quote.revises_id) if quote.revises_id else None
     superseded_by = db.get(Quote, quote.superseded_by_id) if quote.superseded_by_id else None
     status = rules.display_status(quote.status, quote.valid_until, today)
@@ -309,7 +336,7 @@ def _view(db: Session, quote: Quote, today: date) -> QuoteView:
         start_date=quote.start_date,
         end_date=quote.end_date,
         values=dict(quote.values),
-        tariff_version=version.number if version else 0,
+        tariff_version=tariff_number or 0,
         tariff_version_id=quote.tariff_version_id,
         net_premium=quote.net_premium,
         taxes={code: Decimal(amount) for code, amount in quote.taxes.items()},
@@ -331,9 +358,12 @@ def _view(db: Session, quote: Quote, today: date) -> QuoteView:
     )
 
 
-def get_quote(db: Session, actor: Actor, number, today: date | None = None) -> QuoteView:  # noqa: ANN001
+def get_quote(
+    db: Session, actor: Actor, number, today: date | None = None, **known: Any
+) -> QuoteView:  # noqa: ANN001
+    """`known`: `_view`'s customer / tariff_number when the caller has them (saving)."""
     _require_reader(actor)
-    return _view(db, _find(db, actor, number), today or clock.today())
+    return _view(db, _find(db, actor, number), today or clock.today(), **known)
 
 
 def _rows(db: Session, query: sa.Select, page: int, size: int, today: date) -> Page[QuoteRow]:

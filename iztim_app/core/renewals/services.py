@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,8 +40,9 @@ class RenewalRow:
     customer_name: str
     start_date: date
     end_date: date
-    sum_insured: Decimal
-    gross_premium: Decimal
+    # No money: the policy row holds the figures it was issued with, not those in force
+    # after endorsements (`renew` prices from `figures_in_force`); a list showing money
+    # must take those.
     prepared_by: str
     state: str  # RenewalState value
     renewal_quote_number: int | None  # the newest renewal quote the actor may see
@@ -222,8 +222,6 @@ def renewals_list(
                 customer_name=c_name,
                 start_date=p.start_date,
                 end_date=p.end_date,
-                sum_insured=p.sum_insured,
-                gross_premium=p.gross_premium,
                 prepared_by=p.prepared_by_code,
                 state=row_state,
                 renewal_quote_number=q_number,

@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,20 +87,26 @@ _PARSED: dict[tuple[int, str], TariffSet] = {}
 _PARSED_MAX = 16
 
 
-def tariff_set_of(version: TariffVersion) -> TariffSet:
-    """The version's parsed tariff, cached per (id, sha256) in this process. The content is
-    read only for a version not parsed yet: callers load versions with it deferred
-    (`get_version`, `version_in_force`), so pricing does not fetch the zip every time."""
-    key = (version.id, version.sha256)
+def _parsed(key: tuple[int, str], content: Callable[[], bytes]) -> TariffSet:
+    """The parsed tariff of version `key` = (id, sha256), cached in this process; `content`
+    is called only for a version not parsed yet. The key holds the content's hash, so a
+    version is never priced on another content (another database's version of that id)."""
     found = _PARSED.get(key)
     if found is None:
-        found, problems = load_tariff_set(unpack(version.content))
+        found, problems = load_tariff_set(unpack(content()))
         if found is None:  # stored versions were valid when stored
             raise ValidationFailed("tariff.stored_invalid", problems=len(problems))
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)), None)
         _PARSED[key] = found
     return found
+
+
+def tariff_set_of(version: TariffVersion) -> TariffSet:
+    """The version's parsed tariff, cached per (id, sha256) in this process. The content is
+    read only for a version not parsed yet: callers load versions with it deferred
+    (`get_version`, `version_in_force`), so pricing does not fetch the zip every time."""
+    return _parsed((version.id, version.sha256), lambda: version.content)
 
 
 def get_version(db: Session, version_id: int) -> TariffVersion | None:
@@ -111,16 +118,69 @@ def get_version(db: Session, version_id: int) -> TariffVersion | None:
     return db.get(TariffVersion, version_id, options=[orm.defer(TariffVersion.content)])
 
 
+# ------------------------------------------------------------------ for pricing (plain rows)
+
+
+@dataclass(frozen=True)
+class PricingVersion:
+    """What pricing keeps of a version: read as a plain row in the pricing transaction (no
+    ORM object), its tariff parsed once per process per (id, sha256)."""
+
+    id: int
+    number: int
+    sha256: str
+
+
+_VERSION = TariffVersion.__table__
+# Activation changes only status, effective_from and activated_*: number and sha256 (with
+# the content it hashes) are never updated, so a version is read again each transaction
+# only as far as these columns (and the in-force condition) go.
+_PRICING_COLUMNS = (_VERSION.c.id, _VERSION.c.number, _VERSION.c.sha256)
+
+
+def pricing_tariff(
+    db: Session, version_id: int, number: int, sha256: str
+) -> tuple[PricingVersion, TariffSet]:
+    """The version whose row (id, number, sha256) the caller has just read, with its tariff;
+    the content is fetched only when this process has not parsed that (id, sha256)."""
+
+    def content() -> bytes:
+        return db.connection().execute(_CONTENT, {"id": version_id, "sha": sha256}).scalar_one()
+
+    return PricingVersion(version_id, number, sha256), _parsed((version_id, sha256), content)
+
+
+_CONTENT = sa.select(_VERSION.c.content).where(
+    _VERSION.c.id == sa.bindparam("id"), _VERSION.c.sha256 == sa.bindparam("sha")
+)
+
+
+def _in_force(query: sa.Select, on: date) -> sa.Select:
+    """The in-force rule: the activated version with the latest `effective_from` on or
+    before `on` (the higher number on the same day)."""
+    return query.where(_VERSION.c.status == ACTIVATED, _VERSION.c.effective_from <= on).order_by(
+        _VERSION.c.effective_from.desc(), _VERSION.c.number.desc()
+    )
+
+
+_PRICING_IN_FORCE = _in_force(sa.select(*_PRICING_COLUMNS), sa.bindparam("on")).limit(1)
+
+
+def pricing_in_force(db: Session, on: date) -> tuple[PricingVersion, TariffSet]:
+    """The version in force on `on` with its tariff, for pricing (as `tariff_in_force`)."""
+    row = db.connection().execute(_PRICING_IN_FORCE, {"on": on}).first()
+    if row is None:
+        raise NotFound("tariff.none_in_force")
+    return pricing_tariff(db, *row)
+
+
 # ------------------------------------------------------------------ in force
 
 
 def version_in_force(db: Session, on: date | None = None) -> TariffVersion | None:
     on = on or clock.today()
     return db.exec(
-        select(TariffVersion)
-        .options(orm.defer(TariffVersion.content))
-        .where(TariffVersion.status == ACTIVATED, TariffVersion.effective_from <= on)
-        .order_by(TariffVersion.effective_from.desc(), TariffVersion.number.desc())
+        _in_force(select(TariffVersion).options(orm.defer(TariffVersion.content)), on)
     ).first()
 
 

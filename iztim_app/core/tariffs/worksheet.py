@@ -35,15 +35,22 @@ def trimmed(value: Decimal) -> Decimal:
     return value.quantize(KURUS) if places < 2 else value
 
 
+# Each step class's field names but `kind`, in order: `fields()` is slow per call.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class Step:
     __slots__ = ()
     kind: str
 
     def to_json_dict(self) -> dict[str, Any]:
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = tuple(f.name for f in fields(self) if f.name != "kind")  # type: ignore[arg-type]
+            _FIELD_NAMES[type(self)] = names
         data: dict[str, Any] = {"kind": self.kind}
-        for item in fields(self):  # type: ignore[arg-type]
-            if item.name != "kind":
-                data[item.name] = json_value(getattr(self, item.name))
+        for name in names:
+            data[name] = json_value(getattr(self, name))
         return data
 
 
