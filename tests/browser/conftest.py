@@ -233,6 +233,61 @@ def new_page(browser):
         return page
 
     yield _open
-    for context in contexts:
-        context.close()
+    with _renderer_watchdog(CLOSE_PATIENCE):
+        for context in contexts:
+            context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+# Closing a context once hung for minutes on one Chromium renderer after the test had passed
+# (killing that renderer by hand let the close finish at once): past this many seconds the
+# run's renderers are killed, with a note on stderr, so CI never idles to its time limit.
+CLOSE_PATIENCE = 60.0
+
+
+def _descendants(root: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every process below `root`, read from /proc."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            commands[int(entry.name)] = (
+                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            )
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid:
+                found.append((child, commands.get(child, "")))
+                frontier.append(child)
+    return found
+
+
+@contextlib.contextmanager
+def _renderer_watchdog(seconds: float) -> Iterator[None]:
+    import os
+    import signal
+    import sys
+    import threading
+
+    def fire() -> None:
+        hung = [pid for pid, cmd in _descendants(os.getpid()) if "--type=renderer" in cmd]
+        sys.stderr.write(f"\nbrowser context close hung {seconds:g} s: killing renderers {hung}\n")
+        for pid in hung:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

@@ -25,12 +25,15 @@ BEGIN
      WHERE n.key <> ALL (ARRAY['amount', 'paid']::text[])
        AND n.value IS DISTINCT FROM (to_jsonb(OLD) -> n.key);
     IF changed IS NOT NULL THEN
-      RAISE EXCEPTION USING ERRCODE = '23Z01', MESSAGE = 'IZTIM_GUARD:installment:frozen:' || changed;
+      {refusal}
     END IF;
   END IF;
   RETURN NEW;
 END;
-"""
+""".format(
+    refusal="RAISE EXCEPTION USING ERRCODE = '23Z01', "
+    "MESSAGE = 'IZTIM_GUARD:installment:frozen:' || changed;"
+)
 
 
 def _problems(url: str) -> dict[str, list[str]]:
