@@ -2,8 +2,7 @@
 
 Tests marked `postgres` are skipped when it does not answer on a developer machine and fail
 on CI (`CI` set), where the server is part of the contract. Every test database has a
-unique name and is dropped afterwards (`WITH (FORCE)`: a leaked connection cannot keep it),
-in a background thread.
+unique name and is dropped afterwards (`WITH (FORCE)`: a leaked connection cannot keep it).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import getpass
 import os
 import secrets
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import psycopg
@@ -78,24 +76,10 @@ def database(prefix: str = "iztim_test", template: str | None = None) -> Iterato
         yield url
     finally:
         get_engine(url).dispose()
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         admin.close()
-        _DROPPER.submit(_drop, name)
-
-
-# Dropping a database takes 0.1–0.2 s of waiting on the server: done beside the next test,
-# one at a time (the executor's thread finishes what is queued before the process exits).
-_DROPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-drop")
-
-
-_dropper_admin: list[psycopg.Connection] = []  # the drop thread's own connection
-
-
-def _drop(name: str) -> None:
-    if not _dropper_admin or _dropper_admin[0].closed:
-        _dropper_admin[:] = [admin_connection()[0]]
-    _dropper_admin[0].execute(
-        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
 
 
 def database_name(url: str) -> str:
