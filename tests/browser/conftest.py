@@ -16,6 +16,10 @@ started, so no module sees another's changes, in any order.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +32,7 @@ from tests.browser.harness import (
     CHROMIUM_ENV,
     SCREENSHOTS,
     RunningApp,
+    child_pids,
     copy_sqlite,
     free_port,
     prepare_database,
@@ -245,40 +250,22 @@ def new_page(browser):
 CLOSE_PATIENCE = 60.0
 
 
-def _descendants(root: int) -> list[tuple[int, str]]:
-    """(pid, command line) of every process below `root`, read from /proc."""
-    parents: dict[int, int] = {}
-    commands: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            commands[int(entry.name)] = (
-                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            )
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid:
-                found.append((child, commands.get(child, "")))
-                frontier.append(child)
+def _renderers(root: int) -> list[int]:
+    """Chromium renderer processes anywhere below `root`."""
+    found, stack = [], child_pids(root)
+    while stack:
+        pid = stack.pop()
+        stack.extend(child_pids(pid))
+        with contextlib.suppress(OSError):
+            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
     return found
 
 
 @contextlib.contextmanager
 def _renderer_watchdog(seconds: float) -> Iterator[None]:
-    import os
-    import signal
-    import sys
-    import threading
-
     def fire() -> None:
-        hung = [pid for pid, cmd in _descendants(os.getpid()) if "--type=renderer" in cmd]
+        hung = _renderers(os.getpid())
         sys.stderr.write(f"\nbrowser context close hung {seconds:g} s: killing renderers {hung}\n")
         for pid in hung:
             with contextlib.suppress(OSError):

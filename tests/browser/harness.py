@@ -150,3 +150,12 @@ def start_app(
         time.sleep(1)
     app.stop()
     raise RuntimeError(f"the app did not start in time:\n{log.read_text()[-4000:]}")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process's direct children (Linux /proc); [] once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.browser.harness import ROOT, app_env, free_port
+from tests.browser.harness import ROOT, app_env, child_pids, free_port
 
 
 def run_cli(env: dict[str, str], *args: str) -> None:
@@ -34,14 +34,6 @@ def prepare_database(database_url: str) -> None:
     env = app_env(database_url, 0)
     for args in (("db", "upgrade"), ("tariffs", "init"), ("demo", "load")):
         run_cli(env, *args)
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
 
 
 @dataclass
@@ -102,10 +94,10 @@ class Backend:
         if self.process is None:
             return []
         found: list[int] = []
-        stack = _children(self.process.pid)
+        stack = child_pids(self.process.pid)
         while stack:
             pid = stack.pop()
-            kids = _children(pid)
+            kids = child_pids(pid)
             if kids:
                 stack.extend(kids)
                 # the granian server is the parent of the workers; it is not one itself
