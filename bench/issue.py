@@ -22,8 +22,8 @@ installments (default 4). The service variant calls `issue` with the actor loade
 process and the policy form the quote gives (`from_quote`'s fields); everything the service
 does is in the transaction and it returns the policy view. The raw variant is the same
 transaction by hand, the same statements in the same order, one transaction each:
-before the number is drawn, the quote and its customer read, the quote locked with its open
-portal request looked up (one SELECT … FOR UPDATE), the agency's commission rate, the four
+before the number is drawn, the quote read and locked with its customer, its open portal
+request and the agency's commission rate (one SELECT … FOR UPDATE), the four
 production-summary upserts (one statement); then the number drawn; then every row that
 carries it in ONE statement (data-modifying CTEs: the policy with the quote's figures, as
 SQL cannot price, both audit rows, the installments, the access code, the commission entry
@@ -134,6 +134,23 @@ def pg_drop(url: str) -> None:
 
 def conninfo(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds a PostgreSQL backend has used (user + system), read from /proc: the
+    database runs on this machine; None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_spent(before: tuple[float, float | None], after: tuple[float, float | None]) -> tuple:
+    """(this process's CPU seconds, its backend's or None) between two readings."""
+    db = None if before[1] is None or after[1] is None else after[1] - before[1]
+    return after[0] - before[0], db
 
 
 # ------------------------------------------------------------------ set-up
@@ -275,8 +292,10 @@ def service_worker(job: Job, barrier: Any, results: Any) -> None:
 
         # warm: the tariff parsed, statements compiled (nothing stored by a preview)
         policies.preview(db, actor, form(job.numbers[0]))
+        pid = db.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         db.rollback()
         barrier.wait()
+        cpu = time.process_time(), backend_cpu(pid)
         started = time.monotonic()
         deadline = started + job.seconds
         for number in job.numbers:
@@ -290,19 +309,36 @@ def service_worker(job: Job, barrier: Any, results: Any) -> None:
             except Exception as exc:  # noqa: BLE001 (reported, counted as failures)
                 errors.append(f"{number}: {type(exc).__name__}: {exc}")
         finished = time.monotonic()
+        cpu = cpu_spent(cpu, (time.process_time(), backend_cpu(pid)))
     engine.dispose()
-    results.put((job.worker, done, started, finished, errors[:5], len(errors)))
+    results.put((job.worker, done, started, finished, errors[:5], len(errors), cpu))
 
 
 # ------------------------------------------------------------------ the raw SQL variant
 
-RAW_QUOTE = """
-SELECT id, number, customer_id, customer_group, customer_kind, sum_insured, start_date,
-       end_date, values::text, tariff_version_id, net_premium, taxes::text, gross_premium,
-       worksheet::text, renews_policy_number, status, valid_until, policy_number
-FROM quote WHERE number = %s
-"""
-RAW_CUSTOMER = "SELECT number FROM customer WHERE id = %s"
+RAW_RATE = (
+    "(SELECT {column} FROM commission_rate WHERE office_id = %s AND line_code = q.line_code"
+    " AND valid_from <= %s ORDER BY valid_from DESC LIMIT 1)"
+)
+
+
+@functools.cache
+def raw_quote(agency: bool) -> str:
+    """The quote with its customer's number, locked, with its open portal request and, for
+    an agency, the rate in force (two scalar subqueries), in one statement like the
+    service's."""
+    rate = f", {RAW_RATE.format(column='rate')}, {RAW_RATE.format(column='valid_from')}"
+    return (
+        "SELECT q.id, q.number, q.customer_id, q.customer_group, q.customer_kind,"
+        " q.sum_insured, q.start_date, q.end_date, q.values::text, q.tariff_version_id,"
+        " q.net_premium, q.taxes::text, q.gross_premium, q.worksheet::text,"
+        " q.renews_policy_number, q.status, q.valid_until, q.policy_number, c.number, r.id,"
+        f" r.quote_number{rate if agency else ''} FROM quote q JOIN customer c"
+        " ON c.id = q.customer_id LEFT JOIN portal_request r ON r.quote_id = q.id"
+        " AND r.status = 'open' WHERE q.number = %s FOR UPDATE OF q"
+    )
+
+
 # The number drawn inside the write statement (creating the sequence on first use), like
 # `numbering.DRAW_CTE`; N is the drawn number wherever a row carries it.
 RAW_DRAW = (
@@ -310,11 +346,6 @@ RAW_DRAW = (
     " ON CONFLICT (name) DO UPDATE SET last = s.last + 1 RETURNING last)"
 )
 N = "(SELECT last FROM drawn)"
-RAW_CLAIM = """
-SELECT r.id, r.quote_number FROM quote q
-LEFT JOIN portal_request r ON r.quote_id = q.id AND r.status = 'open'
-WHERE q.id = %s FOR UPDATE OF q
-"""
 RAW_PORTAL = (
     "r AS (UPDATE portal_request SET status = 'done', open_quote_id = NULL, decided_at = %s,"
     f" decided_by_code = %s, policy_number = {N} WHERE id = %s AND status = 'open'"
@@ -323,11 +354,6 @@ RAW_PORTAL = (
     f" 'portal_request', %s, %s, (%s::jsonb || jsonb_build_object('policy_number', {N}))::json"
     " WHERE EXISTS (SELECT 1 FROM r))"
 )
-RAW_RATE = """
-SELECT rate, valid_from FROM commission_rate
-WHERE office_id = %s AND line_code = %s AND valid_from <= %s
-ORDER BY valid_from DESC LIMIT 1
-"""
 _KEY = "line_code, channel, office_id, office_path, prepared_by_id, customer_kind"
 _FIG = "policies, issued, cancelled, endorsements, sum_insured, net_premium, taxes_total, "
 _FIG += "gross_premium, commission"
@@ -429,6 +455,7 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
     ).fetchone()
     conn.rollback()
     user_id, code, office_id, office_path, office_kind = actor
+    pid = conn.info.backend_pid
     channel = {"agency": "agency", "head_office": "head_office"}.get(office_kind, "branch")
     max_installments = 6  # konut's max_installments in the shipped tariff
 
@@ -436,20 +463,21 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
         today = clock.today()
         now = datetime.now(UTC)
         try:  # one transaction (psycopg begins it with the first statement)
-            # before the draw: the quote and customer read, the quote locked with its open
-            # portal request looked up, the rate, the summary
-            q = conn.execute(RAW_QUOTE, (number,)).fetchone()
+            # before the draw: the quote, its customer, its open portal request and the
+            # rate read with the quote locked (one statement), then the summary
+            agency = channel == "agency"
+            rate_params = (office_id, today) * 2 if agency else ()
+            q = conn.execute(raw_quote(agency), (*rate_params, number)).fetchone()
             (qid, qnumber, customer_id, group, kind, si, start, end, values, tariff_id) = q[:10]
-            net, taxes_text, gross, worksheet, renews, status, valid_until, linked = q[10:]
+            net, taxes_text, gross, worksheet, renews, status, valid_until, linked = q[10:18]
+            customer_number, request_id, quote_no = q[18:21]
             if status != "approved" or linked is not None or valid_until < today:
                 raise RuntimeError("quote unusable")
-            customer_number = conn.execute(RAW_CUSTOMER, (customer_id,)).fetchone()[0]
-            request_id, quote_no = conn.execute(RAW_CLAIM, (qid,)).fetchone()
             gross_d = from_kurus(gross)
             plan = installment_rules.plan(gross_d, job.installments, start, max_installments)
             commission, found = 0, None
-            if channel == "agency":
-                found = conn.execute(RAW_RATE, (office_id, LINE, today)).fetchone()
+            if agency:
+                found = q[21:23] if q[21] is not None else None
                 if found is not None:
                     amount = round2(
                         EXACT.divide(EXACT.multiply(from_kurus(net), from_kurus(found[0])), 100)
@@ -526,6 +554,7 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
             raise
 
     barrier.wait()
+    cpu = time.process_time(), backend_cpu(pid)
     started = time.monotonic()
     deadline = started + job.seconds
     for number in job.numbers:
@@ -537,8 +566,9 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
         except Exception as exc:  # noqa: BLE001 (reported, counted as failures)
             errors.append(f"{number}: {type(exc).__name__}: {exc}")
     finished = time.monotonic()
+    cpu = cpu_spent(cpu, (time.process_time(), backend_cpu(pid)))
     conn.close()
-    results.put((job.worker, done, started, finished, errors[:5], len(errors)))
+    results.put((job.worker, done, started, finished, errors[:5], len(errors), cpu))
 
 
 # ------------------------------------------------------------------ running
@@ -552,6 +582,14 @@ class Run:
     seconds: float
     failures: int
     samples: list[str]
+    client_cpu: float  # seconds, all workers, in the timed loop
+    database_cpu: float | None  # seconds, their backends; None when not readable
+
+    def cpu_line(self) -> str:
+        """CPU per issue, in ms: where a 2-core machine's time goes."""
+        per = lambda seconds: 1000 * seconds / self.done  # noqa: E731
+        db = "n/a" if self.database_cpu is None else f"{per(self.database_cpu):.2f} ms"
+        return f"CPU per issue: workers {per(self.client_cpu):.2f} ms, their backends {db}"
 
     @property
     def per_minute(self) -> float:
@@ -579,6 +617,8 @@ def run_variant(variant: str, jobs: list[Job]) -> Run:
         finished - started,
         sum(o[5] for o in outcomes),
         [s for o in outcomes for s in o[4]][:5],
+        sum(o[6][0] for o in outcomes),
+        None if any(o[6][1] is None for o in outcomes) else sum(o[6][1] for o in outcomes),
     )
 
 
@@ -851,6 +891,8 @@ def main() -> int:
                 f"{variant:>7}: {run.done:,} policies in {run.seconds:.1f} s ="
                 f" {run.per_minute:,.0f} per minute; failures {run.failures}\n"
             )
+            if run.done:
+                out.write(f"         {run.cpu_line()}\n")
             for sample in run.samples:
                 out.write(f"         {sample}\n")
         problems, per = check(url, first, runs, before)

@@ -97,19 +97,19 @@ def test_a_refusal_after_the_draw_gives_the_number_back_and_leaves_nothing(
         quote = save(db, "acente.a1", form("konut", customer, "300000")).number
         inp = policies.from_quote(db, actor, quote, today=TODAY)
         before: list[dict] = []
-        real_claim = policies._claim_quote
+        real_post = policies.production.post_issued
 
-        def claim_after_another_took_it(db, quote):  # noqa: ANN001, ANN202
-            # another policy links the quote after this issue checked it, before the lock
-            with get_engine(url).begin() as other:
-                other.execute(
-                    sa.text("UPDATE quote SET policy_number = :n WHERE id = :id"),
-                    {"n": first.policy.number, "id": quote.id},
-                )
-            before.append(snapshot(url))  # (this issue has written nothing yet)
-            return real_claim(db, quote)
+        def link_taken_before_the_draw(db, policy, rate):  # noqa: ANN001, ANN202
+            # the quote's link found taken by the write (set here in this transaction: while
+            # this issue holds the quote's lock no other transaction can)
+            db.connection().execute(
+                sa.text("UPDATE quote SET policy_number = :n WHERE id = :id"),
+                {"n": first.policy.number, "id": policy.quote_id},
+            )
+            before.append(snapshot(url))  # (nothing committed by this issue yet)
+            return real_post(db, policy, rate)
 
-        monkeypatch.setattr(policies, "_claim_quote", claim_after_another_took_it)
+        monkeypatch.setattr(policies.production, "post_issued", link_taken_before_the_draw)
         sent = _sent(monkeypatch)
         # when the write statement finds the link taken
         with pytest.raises(ValidationFailed) as caught:
@@ -176,11 +176,14 @@ def test_a_request_decided_before_the_statement_is_left_as_it_was(
     with session_scope(url) as db:
         book = make_book(db)
         made = portal_requests.ask_for_policy(db, book.w.me, book.approved)
-        real_claim = policies._claim_quote
+        claimed: list = []
+        real_request, real_post = policies._OpenRequest, policies.production.post_issued
 
-        def claim_then_rejected(db, quote):  # noqa: ANN001, ANN202
-            found = real_claim(db, quote)  # still open here
-            assert found is not None and found.id == made.id
+        def open_request(*args):  # noqa: ANN002, ANN202
+            claimed.append(real_request(*args))  # found open with the quote
+            return claimed[-1]
+
+        def rejected_after_the_claim(db, policy, rate):  # noqa: ANN001, ANN202
             with get_engine(url).begin() as other:  # the request is not under the quote lock
                 other.execute(
                     sa.text(
@@ -190,13 +193,15 @@ def test_a_request_decided_before_the_statement_is_left_as_it_was(
                     ),
                     {"id": made.id},
                 )
-            return found
+            return real_post(db, policy, rate)
 
-        monkeypatch.setattr(policies, "_claim_quote", claim_then_rejected)
+        monkeypatch.setattr(policies, "_OpenRequest", open_request)
+        monkeypatch.setattr(policies.production, "post_issued", rejected_after_the_claim)
         # when the policy is issued from the quote
         policy = issue_from(db, "acente.a1", book.approved)
         # then it is issued, and the rejected request kept its decision, with no done audit
         assert policy == FIRST
+        assert [r.id for r in claimed] == [made.id]
         [mine] = portal_requests.my_requests(db, book.w.me)
         assert (mine.status, mine.policy_number) == ("rejected", None)
         assert audit_events(db, "portal_request.done") == []

@@ -23,7 +23,7 @@ from iztim_app.core import clock
 from iztim_app.core.commissions.models import CommissionEntry, CommissionRate
 from iztim_app.core.db import money_sum
 from iztim_app.core.money import EXACT, ZERO, round2
-from iztim_app.core.reports.posting import Posting
+from iztim_app.core.reports.posting import LOOK_UP_RATE, Posting
 
 AGENCY = "agency"
 REVERSAL = "reversal"
@@ -51,17 +51,42 @@ def rate_in_force(db: Session, office_id: int, line_code: str, day: date) -> Com
 
 
 _RATES = CommissionRate.__table__
-# `rate_in_force`'s lookup for a posting: the two columns it needs, not the ORM row.
-_RATE_ON = (
-    sa.select(_RATES.c.rate, _RATES.c.valid_from)
-    .where(
-        _RATES.c.office_id == sa.bindparam("office_id"),
-        _RATES.c.line_code == sa.bindparam("line_code"),
-        _RATES.c.valid_from <= sa.bindparam("day"),
+
+
+def rate_lookup(office_id: Any, line_code: Any, day: Any) -> sa.Select:
+    """`rate_in_force`'s lookup for a posting, the two columns it needs, for any SQL
+    expressions of the agency, line and day: bound parameters here, a quote's line where
+    issuing reads the rate with the quote (`rate_columns`)."""
+    return (
+        sa.select(_RATES.c.rate, _RATES.c.valid_from)
+        .where(
+            _RATES.c.office_id == office_id,
+            _RATES.c.line_code == line_code,
+            _RATES.c.valid_from <= day,
+        )
+        .order_by(_RATES.c.valid_from.desc())
+        .limit(1)
     )
-    .order_by(_RATES.c.valid_from.desc())
-    .limit(1)
-)
+
+
+_RATE_ON = rate_lookup(sa.bindparam("office_id"), sa.bindparam("line_code"), sa.bindparam("day"))
+
+
+def rate_columns(office_id: Any, line_code: Any, day: Any) -> list[sa.Label]:
+    """The lookup as two scalar subqueries (`rate`, `rate_valid_from`) to add to another
+    statement's columns: no second round trip (SQLite has no LATERAL join)."""
+    lookup = rate_lookup(office_id, line_code, day)
+    return [
+        lookup.with_only_columns(_RATES.c.rate).scalar_subquery().label("rate"),
+        lookup.with_only_columns(_RATES.c.valid_from).scalar_subquery().label("rate_valid_from"),
+    ]
+
+
+def rate_of(row: Any) -> tuple[Decimal, date] | None:
+    """The rate `rate_columns` read into `row` (None: no rate in force)."""
+    if row.rate is None:
+        return None
+    return row.rate, row.rate_valid_from
 
 
 def _rate_on(db: Session, office_id: int, line_code: str, day: date) -> tuple[Decimal, date] | None:
@@ -100,9 +125,13 @@ def earn(db: Session, posting: Posting) -> Decimal:
     return amount
 
 
-def entry_row(db: Session, posting: Posting) -> tuple[Decimal, dict[str, Any] | None]:
+def entry_row(
+    db: Session, posting: Posting, rate: tuple[Decimal, date] | None = LOOK_UP_RATE
+) -> tuple[Decimal, dict[str, Any] | None]:
     """The commission on the posting and the entry's column values (None: nothing earned),
-    without storing it: issuing inserts the row itself once the policy number is drawn."""
+    without storing it: issuing inserts the row itself once the policy number is drawn.
+    `rate`: the rate in force for the posting's agency, line and day, already read by the
+    caller (`rate_columns`; None: none in force), used only where the table is looked up."""
     if posting.channel != AGENCY:
         return ZERO, None
     first = posting.document == POLICY and posting.policy_version == 1
@@ -113,7 +142,11 @@ def entry_row(db: Session, posting: Posting) -> tuple[Decimal, dict[str, Any] | 
         # un-approval) looks the rate table up; every later document follows it.
         if not first:
             return ZERO, None
-        found = _rate_on(db, posting.office_id, posting.line_code, posting.day)
+        found = (
+            _rate_on(db, posting.office_id, posting.line_code, posting.day)
+            if rate is LOOK_UP_RATE
+            else rate
+        )
         if found is None:
             return ZERO, None
         rate, valid_from = found

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from iztim_app.core import clock, dates, records
 from iztim_app.core.audit import services as audit_log
 from iztim_app.core.audit.models import AuditEvent
+from iztim_app.core.commissions import earning
 from iztim_app.core.commissions.models import CommissionEntry
 from iztim_app.core.customers.models import Customer
 from iztim_app.core.customers.services import person_record_ids, search_condition
@@ -38,6 +39,7 @@ from iztim_app.core.quotes import pricing
 from iztim_app.core.quotes import rules as quote_rules
 from iztim_app.core.quotes.models import Quote, QuoteStatus
 from iztim_app.core.reports import production
+from iztim_app.core.reports.posting import LOOK_UP_RATE
 from iztim_app.core.tariffs import versions
 from iztim_app.core.users.actor import Actor, limits_cover
 
@@ -307,19 +309,52 @@ def _quote_statement(actor: Actor) -> sa.Select:
     )
 
 
-def _quote(db: Session, actor: Actor, number: Any, today: date) -> sa.Row:
+def _claim_statement(actor: Actor) -> sa.Select:
+    """`_quote_statement` for issuing: the quote locked (a portal request for it is made
+    under the same lock) with its open portal request (`r_id`, `r_quote_number`; at most
+    one is open) and, for an agency, the rate in force for the quote's line on `:rate_day`
+    (`earning.rate_columns`): what issuing needs before the number is drawn, in one
+    statement."""
+    table = Quote.__table__
+    statement = (
+        _quote_statement(actor)
+        .add_columns(_REQUEST.c.id.label("r_id"), _REQUEST.c.quote_number.label("r_quote_number"))
+        .outerjoin(
+            _REQUEST,
+            sa.and_(
+                _REQUEST.c.quote_id == table.c.id,
+                _REQUEST.c.status == RequestStatus.OPEN.value,
+            ),
+        )
+        .with_for_update(of=table)
+    )
+    if quote_rules.channel_for(actor.office_kind).value == earning.AGENCY:
+        statement = statement.add_columns(
+            *earning.rate_columns(actor.office_id, table.c.line_code, sa.bindparam("rate_day"))
+        )
+    return statement
+
+
+def _quote(
+    db: Session, actor: Actor, number: Any, today: date, rate_day: date | None = None
+) -> sa.Row:
     """A quote that may become a policy now (a plain row, `_QUOTE_ROW`). Refused as
     QUOTE_UNKNOWN when the caller sees no such quote, as QUOTE_UNUSABLE when a visible one
     cannot be used (not approved, expired, already a policy): the API answers 404 and 409
-    for the two."""
+    for the two. With `rate_day` (issuing), claimed: `_claim_statement`'s row, the quote
+    locked until the transaction ends."""
     try:
         n = int(str(number).strip())
     except (TypeError, ValueError):
         n = None
     quote = None
     if n is not None:
-        statement = pricing.scoped("policy.quote", actor, _quote_statement)
-        quote = db.connection().execute(statement, {"n": n}).first()
+        if rate_day is None:
+            statement = pricing.scoped("policy.quote", actor, _quote_statement)
+            quote = db.connection().execute(statement, {"n": n}).first()
+        else:
+            statement = pricing.scoped("policy.quote.claim", actor, _claim_statement)
+            quote = db.connection().execute(statement, {"n": n, "rate_day": rate_day}).first()
     if quote is None:
         raise ValidationFailed(QUOTE_UNKNOWN, field="quote_number", number=str(number or ""))
     if rules.quote_problem(quote.status, quote.valid_until, quote.policy_number, today):
@@ -341,12 +376,14 @@ def _price(
     today: date,
     *,
     version: versions.TariffVersion | None = None,
+    claim_on: date | None = None,
 ) -> _Priced:
     """Validates and prices the form. From a quote: the quote's line, customer and tariff
-    version; an edited draft: the policy's own tariff version (`version`)."""
+    version (`claim_on`: issuing's day, the quote claimed, see `_quote`); an edited draft:
+    the policy's own tariff version (`version`)."""
     quote = None
     if inp.quote_number not in (None, ""):
-        quote = _quote(db, actor, inp.quote_number, today)
+        quote = _quote(db, actor, inp.quote_number, today, rate_day=claim_on)
         if str(inp.line_code) != quote.line_code:
             raise ValidationFailed("policy.quote_mismatch", field="line")
         if str(inp.customer_id) != str(quote.customer_id):
@@ -501,11 +538,11 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
     one round trip (a renewal quote draws first: its check must see earlier renewals)."""
     actor.require("policy.issue")
     today = today or clock.today()
-    priced = _price(db, actor, inp, today)
+    now = clock.utcnow()  # the approval's time: its Turkish day is the commission's
+    priced = _price(db, actor, inp, today, claim_on=production.turkish_day(now))
     form, result, quote = priced.form, priced.form.result, priced.quote
     status = rules.initial_status(actor.policy_limit(inp.line_code), form.sum_insured)
     approved = status is PolicyStatus.APPROVED
-    now = clock.utcnow()
     row = {
         "number": 0,  # drawn below: the sequence row stays locked from the draw to commit
         "version": 1,
@@ -540,9 +577,8 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
     customer = form.customer.number, form.customer.name, form.customer.email
     tariff_version, quote_number = form.version.number, quote.number if quote else None
     try:
-        request = None
-        if quote is not None:
-            request = _claim_quote(db, quote)
+        # The quote was claimed with its open portal request (`_claim_statement`).
+        request = _OpenRequest(quote.r_id, quote.r_quote_number) if quote and quote.r_id else None
         plan: list[dict[str, Any]] = []
         entry = None
         if approved:
@@ -554,7 +590,10 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
                 form.tariff.lines[inp.line_code].line.max_installments,
                 clock.utcnow(),
             )
-            entry = production.post_issued(db, _Stored(row))
+            rate = LOOK_UP_RATE
+            if quote is not None and row["channel"] == earning.AGENCY:
+                rate = earning.rate_of(quote)  # read with the quote
+            entry = production.post_issued(db, _Stored(row), rate)
         renewal = quote is not None and quote.renews_policy_number is not None
         if db.get_bind().dialect.name == "postgresql" and not renewal:
             number: Any = records.DRAWN  # drawn by the write statement itself (one round trip)
@@ -649,30 +688,14 @@ _COMMISSION = CommissionEntry.__table__
 
 
 _REQUEST = PortalRequest.__table__
-# The quote locked and its open portal request (at most one is open) in one statement.
-_CLAIM = (
-    sa.select(_REQUEST.c.id, _REQUEST.c.quote_number)
-    .select_from(
-        _QUOTE.outerjoin(
-            _REQUEST,
-            sa.and_(
-                _REQUEST.c.quote_id == _QUOTE.c.id,
-                _REQUEST.c.status == RequestStatus.OPEN.value,
-            ),
-        )
-    )
-    .where(_QUOTE.c.id == sa.bindparam("quote_id"))
-    .with_for_update(of=_QUOTE)
-)
 
 
-def _claim_quote(db: Session, quote: sa.Row) -> Any:
-    """Locks the quote row before the number is drawn (a portal request for it is made
-    under the same lock) and returns its open portal request (id, quote_number) or None,
-    so neither waits while the number is held. A quote someone else is turning into a
-    policy now waits here, then finds the link taken when it writes (`_write_issued`)."""
-    request = db.connection().execute(_CLAIM, {"quote_id": quote.id}).one()
-    return request if request.id is not None else None
+@dataclass(frozen=True)
+class _OpenRequest:
+    """The quote's open portal request, closed by issuing (`portal.requests`)."""
+
+    id: int
+    quote_number: int
 
 
 # Built once per shape (the tables written and their columns).

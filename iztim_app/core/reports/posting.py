@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+# A commission rate not read yet: `commissions.earning.entry_row` looks the rate table up.
+LOOK_UP_RATE: Any = object()
 
 
 @dataclass(frozen=True)

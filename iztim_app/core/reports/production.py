@@ -45,7 +45,7 @@ from iztim_app.core.reports.models import (
     ProductionMonthly,
     ProductionMonthlyTax,
 )
-from iztim_app.core.reports.posting import Posting
+from iztim_app.core.reports.posting import LOOK_UP_RATE, Posting
 
 POLICY, ENDORSEMENT, CANCELLATION, REVERSAL = "policy", "endorsement", "cancellation", "reversal"
 AGENCY = "agency"
@@ -205,11 +205,12 @@ def post_policy(db: Session, policy: Any) -> None:
     _post(db, _policy_posting(row, turkish_day(row.approved_at), POLICY, 1))
 
 
-def post_issued(db: Session, policy: Any) -> dict[str, Any] | None:
+def post_issued(db: Session, policy: Any, rate: Any = LOOK_UP_RATE) -> dict[str, Any] | None:
     """A policy being issued approved, posted BEFORE its number is drawn: the summary rows
     are upserted now (the posting does not need the number) and the commission entry's
     values are returned for the caller to insert with the number (None: nothing earned).
     `policy` holds the values the caller is about to insert; its `number` is not read.
+    `rate`: the agency's rate when the caller read it already (`earning.entry_row`).
 
     Lock order: the summary rows, then the policy sequence row. Issuing is the only
     transaction that takes the policy sequence row and it takes nothing after it that
@@ -218,7 +219,7 @@ def post_issued(db: Session, policy: Any) -> dict[str, Any] | None:
     from iztim_app.core.commissions import earning  # the commissions work imports reports
 
     posting = _policy_posting(policy, turkish_day(policy.approved_at), POLICY, 1)
-    commission, entry = earning.entry_row(db, posting)
+    commission, entry = earning.entry_row(db, posting, rate)
     upsert(db, [Totals.of(posting, commission)])
     return entry
 
