@@ -22,7 +22,9 @@ from iztim_app.core.db import session_scope
 from iztim_app.core.endorsements import services as endorsements
 from iztim_app.core.policies import services as policies
 from iztim_app.core.policies.services import PolicyInput
-from tests.commissions.support import A1, AGENCY_A, D, entries, office_id, set_rate, total_of
+from iztim_app.core.quotes import services as quotes
+from iztim_app.core.quotes.services import QuoteInput
+from tests.commissions.support import A1, AGENCY_A, B1, D, entries, office_id, set_rate, total_of
 from tests.foundation.support import actor_of
 from tests.quotes.fixtures_quotes import FORMS
 
@@ -125,6 +127,46 @@ def test_a_rate_set_later_applies_from_its_day_only(world):
     assert entries(db, after) == [
         ("policy", 1, None, D("572.00"), D("25.00"), D("143.00"), D0 + timedelta(days=10))
     ]
+
+
+def _issue_from_quote(db: Session, code: str, customer_id: int, saved_on: date) -> int:
+    inp = QuoteInput("konut", customer_id, "400000", saved_on, values=dict(FORMS["konut"]))
+    quote = quotes.save_quote(db, actor_of(db, code), inp, today=saved_on)
+    actor = actor_of(db, code)
+    result = policies.issue(db, actor, policies.from_quote(db, actor, quote.number))
+    assert (result.policy.status, result.policy.quote_number) == ("approved", quote.number)
+    return result.policy.number
+
+
+def test_a_policy_from_a_quote_earns_at_the_rate_of_its_approval_day(world):
+    # (issuing reads the rate together with the quote it locks: the same rule as above)
+    db, moved, customer_id = world
+    moved.at(D0 + timedelta(days=9))
+    before = _issue_from_quote(db, A1, customer_id, D0 + timedelta(days=9))
+    inp = QuoteInput(
+        "konut", customer_id, "400000", D0 + timedelta(days=9), values=dict(FORMS["konut"])
+    )
+    quoted_before = quotes.save_quote(db, actor_of(db, A1), inp, today=D0 + timedelta(days=9))
+    # when a quote made the day before the new rate becomes a policy on its first day
+    moved.at(D0 + timedelta(days=10))
+    actor = actor_of(db, A1)
+    after = policies.issue(db, actor, policies.from_quote(db, actor, quoted_before.number))
+    # then each earned at the rate in force on the day it was approved
+    assert entries(db, before) == [("policy", 1, None, D("572.00"), D("20.00"), D("114.40"), D0)]
+    assert entries(db, after.policy.number) == [
+        ("policy", 1, None, D("572.00"), D("25.00"), D("143.00"), D0 + timedelta(days=10))
+    ]
+    # and an agency with no rate for the line earns nothing on a policy from its quote
+    other = customers.create_customer(
+        db,
+        actor_of(db, B1),
+        kind="individual",
+        national_id="10000000146",
+        name="Ali Kaya",
+        customer_group="bireysel",
+    )
+    unpaid = _issue_from_quote(db, B1, other.id, D0 + timedelta(days=10))
+    assert entries(db, unpaid) == []
 
 
 def test_unapprove_and_re_approve(world):
