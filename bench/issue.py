@@ -10,7 +10,7 @@ Set-up (not timed): a database migrated to head with tariff version 1 and the de
 installation (`iztim demo load`: offices, users with limits, agency commission rates); one
 customer and one approved konut quote per preparer (8 demo users: head office, two
 branches, five agency users) made through the customer and quote services; then N quotes
-per variant (default: enough for W workers for S seconds at 30,000 per minute) copied from
+per variant (default: enough for W workers for S seconds at 45,000 per minute) copied from
 those in bulk: each copy is what `save_quote` stores (its own number from the quote
 sequence, the same row otherwise, its `quote.create` audit row). Worker w issues the quotes
 of preparer w mod 8 as that user (two workers per user with 16 workers).
@@ -23,13 +23,13 @@ process and the policy form the quote gives (`from_quote`'s fields); everything 
 does is in the transaction and it returns the policy view. The raw variant is the same
 transaction by hand, the same statements in the same order, one transaction each:
 before the number is drawn, the quote read and locked with its customer, its open portal
-request and the agency's commission rate (one SELECT … FOR UPDATE), the four
-production-summary upserts (one statement); then the number drawn; then every row that
-carries it in ONE statement (data-modifying CTEs: the policy with the quote's figures, as
-SQL cannot price, both audit rows, the installments, the access code, the commission entry
-and the quote's link); the portal request closed if one was open; COMMIT. (The service
-passes each table's rows as one JSON parameter, core/records.py; the raw SQL binds every
-value: both are one statement, one round trip.)
+request and the agency's commission rate (one SELECT … FOR UPDATE); then, in one round
+trip (pipeline mode), the four production-summary upserts (one statement), every row that
+carries the number in ONE statement that draws it (data-modifying CTEs: the policy with
+the quote's figures, as SQL cannot price, both audit rows, the installments, the access
+code, the commission entry and the quote's link; the portal request closed if one was
+open), and COMMIT. (The service passes each table's rows as one JSON parameter,
+core/records.py; the raw SQL binds every value.)
 
 Checked after each run: policy numbers unique and contiguous from the first one, the
 sequence at the last; every issued quote linked to exactly one policy and every policy to
@@ -489,18 +489,15 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
             month = today.strftime("%Y-%m")
             figures = (si, net, sum(taxes.values()), gross, commission)
             ordered = sorted(taxes.items())
-            conn.execute(
-                raw_summary(len(ordered)),
-                (
-                    *(today, *key, agency_id, month, today.year, *figures),
-                    *(month, *key, agency_id, today.year, *figures),
-                    *(v for c, a in ordered for v in (today, *key, c, agency_id, month,
-                                                       today.year, a)),
-                    *(v for c, a in ordered for v in (month, *key, c, agency_id, today.year, a)),
-                ),
+            summary = (
+                *(today, *key, agency_id, month, today.year, *figures),
+                *(month, *key, agency_id, today.year, *figures),
+                *(v for c, a in ordered for v in (today, *key, c, agency_id, month,
+                                                   today.year, a)),
+                *(v for c, a in ordered for v in (month, *key, c, agency_id, today.year, a)),
             )  # fmt: skip
-            # every row that carries the number in one statement that draws it, sent with
-            # COMMIT (one round trip: pipeline mode)
+            # the summary's upsert, then every row that carries the number in one statement
+            # that draws it, then COMMIT: one round trip (pipeline mode)
             after = {
                 "version": 1,
                 "line": LINE,
@@ -542,6 +539,7 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
                     Json({"status": "open"}), Json({"status": "done", "quote": quote_no}),
                 )  # fmt: skip
             with conn.pipeline():
+                conn.execute(raw_summary(len(ordered)), summary)
                 cursor = conn.execute(
                     raw_writes(len(plan), bool(earned), bool(portal)),
                     (FIRST_POLICY, *policy, *audit, *installments, *access, *earned, qid,
@@ -831,13 +829,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument(
-        "--quotes", type=int, default=0, help="quotes per variant (default: 30,000/min × seconds)"
+        "--quotes", type=int, default=0, help="quotes per variant (default: 45,000/min × seconds)"
     )
     parser.add_argument("--installments", type=int, default=4)
     parser.add_argument("--variant", choices=("both", "service", "raw"), default="both")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
-    quotes = args.quotes or int(30_000 * args.seconds / 60) + 50 * args.workers
+    quotes = args.quotes or int(45_000 * args.seconds / 60) + 50 * args.workers
     per_worker = max(1, quotes // args.workers)
     out = sys.stdout
     with open("/proc/loadavg") as fh:

@@ -9,14 +9,15 @@ keeps as written), so the stored rows are the ones the ORM would store.
 
 A statement can also draw a document number itself (`numbering.DRAW_CTE`): values equal to
 `DRAWN`, in a column or nested in a JSON column, stand for that number and become it in SQL,
-and `execute_and_commit` sends the statement and COMMIT together, so a lock the statement
-takes (the number's sequence row) is held for one round trip.
+and `execute_and_commit` sends the statement and COMMIT together (after any statements
+queued before it), so a lock the statement takes (the number's sequence row) is held for
+one round trip.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -123,28 +124,45 @@ def update_sql(
 _COMPILED: dict[tuple[str, str], str] = {}
 
 
-def execute_and_commit(db: Session, statement: sa.TextClause, params: dict[str, Any]) -> tuple:
-    """PostgreSQL: runs `statement` and COMMITs in ONE round trip (psycopg pipeline mode on
-    the session's own connection), so what it locks is held only while the server runs it
-    and commits, never while this process waits for a CPU. Returns its first row. A failing
-    statement leaves the transaction failed (the COMMIT is skipped): the caller rolls back.
-    Afterwards `db.commit()` does the session's bookkeeping and sends nothing.
+# A statement with its parameters, to be sent before `execute_and_commit`'s own.
+Queued = tuple[sa.TextClause, dict[str, Any]]
 
-    A session with `before_commit` hooks (the API's idempotency mark, which must commit
-    with the work) is not committed here: the statement runs alone and the caller's
-    `db.commit()` runs the hooks, then COMMITs (one round trip more)."""
-    conn = db.connection()
-    if db.dispatch.before_commit:
-        return tuple(conn.execute(statement, params).one())
+
+def _compiled(conn: sa.Connection, statement: sa.TextClause) -> str:
     key = (conn.dialect.name, statement.text)
     sql = _COMPILED.get(key)
     if sql is None:
         sql = _COMPILED[key] = str(statement.compile(dialect=conn.dialect))
+    return sql
+
+
+def execute_and_commit(
+    db: Session, statement: sa.TextClause, params: dict[str, Any], before: Sequence[Queued] = ()
+) -> tuple:
+    """PostgreSQL: runs the `before` statements, then `statement`, and COMMITs in ONE round
+    trip (psycopg pipeline mode on the session's own connection), so what `statement` locks
+    is held only while the server runs it and commits, never while this process waits for
+    a CPU; each `before` statement has finished before `statement` starts, as if sent one
+    by one. Returns `statement`'s first row. A failing statement leaves the transaction
+    failed (what follows it is skipped): the caller rolls back. Afterwards `db.commit()`
+    does the session's bookkeeping and sends nothing.
+
+    A session with `before_commit` hooks (the API's idempotency mark, which must commit
+    with the work) is not committed here: the statements run one by one and the caller's
+    `db.commit()` runs the hooks, then COMMITs (one round trip more)."""
+    conn = db.connection()
+    if db.dispatch.before_commit:
+        for queued, queued_params in before:
+            conn.execute(queued, queued_params)
+        return tuple(conn.execute(statement, params).one())
+    sql = _compiled(conn, statement)
     import psycopg  # noqa: PLC0415 (PostgreSQL only)
 
     raw = conn.connection.dbapi_connection
     try:
         with raw.pipeline():
+            for queued, queued_params in before:
+                raw.execute(_compiled(conn, queued), queued_params)
             cursor = raw.execute(sql, params)
             raw.execute("COMMIT")
         # the pipeline's end sent Sync and read every result (raising the first error)

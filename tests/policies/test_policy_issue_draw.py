@@ -40,13 +40,14 @@ def _customer(db) -> int:  # noqa: ANN001
 
 
 def _sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The statements issuing sends with COMMIT (PostgreSQL), recorded as they go."""
+    """What issuing sends with COMMIT (PostgreSQL), one round trip an item: the texts of
+    its statements in the order sent, joined by "; "."""
     sent: list[str] = []
     real = records.execute_and_commit
 
-    def recording(db, statement, params):  # noqa: ANN001, ANN202
-        sent.append(statement.text)
-        return real(db, statement, params)
+    def recording(db, statement, params, before=()):  # noqa: ANN001, ANN202
+        sent.append("; ".join([*(queued.text for queued, _ in before), statement.text]))
+        return real(db, statement, params, before)
 
     monkeypatch.setattr(records, "execute_and_commit", recording)
     return sent
@@ -99,7 +100,7 @@ def test_a_refusal_after_the_draw_gives_the_number_back_and_leaves_nothing(
         before: list[dict] = []
         real_post = policies.production.post_issued
 
-        def link_taken_before_the_draw(db, policy, rate):  # noqa: ANN001, ANN202
+        def link_taken_before_the_draw(db, policy, *more):  # noqa: ANN001, ANN002, ANN202
             # the quote's link found taken by the write (set here in this transaction: while
             # this issue holds the quote's lock no other transaction can)
             db.connection().execute(
@@ -107,7 +108,7 @@ def test_a_refusal_after_the_draw_gives_the_number_back_and_leaves_nothing(
                 {"n": first.policy.number, "id": policy.quote_id},
             )
             before.append(snapshot(url))  # (nothing committed by this issue yet)
-            return real_post(db, policy, rate)
+            return real_post(db, policy, *more)
 
         monkeypatch.setattr(policies.production, "post_issued", link_taken_before_the_draw)
         sent = _sent(monkeypatch)
@@ -170,6 +171,41 @@ def test_the_quotes_open_request_is_closed_by_the_same_statement(
             assert len(updates) == 1
 
 
+def test_the_summary_is_upserted_in_the_writes_round_trip_before_the_draw(
+    url: str, monkeypatch: pytest.MonkeyPatch
+):
+    with session_scope(url) as db:
+        actor = actor_of(db, "acente.a1")
+        customer = _customer(db)
+        sent = _sent(monkeypatch)
+        alone: list[str] = []
+
+        def seen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002, ANN202
+            if "production_daily" in statement:
+                alone.append(statement)
+
+        engine = get_engine(url)
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            # when an approved policy is issued
+            result = policies.issue(
+                db, actor, policy_form("konut", customer, "400000"), today=TODAY
+            )
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+        assert result.approved
+        # then its day is in the summary
+        counted = db.execute(sa.text("SELECT sum(policies) FROM production_daily")).scalar_one()
+        assert counted == 1
+    if "postgresql" in url:
+        # and on PostgreSQL the upsert went in the write's round trip, ahead of the draw
+        assert alone == []
+        [trip] = sent
+        assert 0 <= trip.index("INSERT INTO production_daily") < trip.index(numbering_draw())
+    else:  # (SQLite: one statement per summary table, before the draw)
+        assert alone != []
+
+
 def test_a_request_decided_before_the_statement_is_left_as_it_was(
     url: str, monkeypatch: pytest.MonkeyPatch
 ):
@@ -183,7 +219,7 @@ def test_a_request_decided_before_the_statement_is_left_as_it_was(
             claimed.append(real_request(*args))  # found open with the quote
             return claimed[-1]
 
-        def rejected_after_the_claim(db, policy, rate):  # noqa: ANN001, ANN202
+        def rejected_after_the_claim(db, policy, *more):  # noqa: ANN001, ANN002, ANN202
             with get_engine(url).begin() as other:  # the request is not under the quote lock
                 other.execute(
                     sa.text(
@@ -193,7 +229,7 @@ def test_a_request_decided_before_the_statement_is_left_as_it_was(
                     ),
                     {"id": made.id},
                 )
-            return real_post(db, policy, rate)
+            return real_post(db, policy, *more)
 
         monkeypatch.setattr(policies, "_OpenRequest", open_request)
         monkeypatch.setattr(policies.production, "post_issued", rejected_after_the_claim)

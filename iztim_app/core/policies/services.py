@@ -581,6 +581,11 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
         request = _OpenRequest(quote.r_id, quote.r_quote_number) if quote and quote.r_id else None
         plan: list[dict[str, Any]] = []
         entry = None
+        renewal = quote is not None and quote.renews_policy_number is not None
+        drawn_by_write = db.get_bind().dialect.name == "postgresql" and not renewal
+        # Then the summary's upsert is sent with the write, just before it (one round trip
+        # fewer; the number is still drawn after the summary rows are locked).
+        queue: list[records.Queued] | None = [] if drawn_by_write else None
         if approved:
             plan = installment_services.plan_rows(
                 0,
@@ -593,9 +598,8 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
             rate = LOOK_UP_RATE
             if quote is not None and row["channel"] == earning.AGENCY:
                 rate = earning.rate_of(quote)  # read with the quote
-            entry = production.post_issued(db, _Stored(row), rate)
-        renewal = quote is not None and quote.renews_policy_number is not None
-        if db.get_bind().dialect.name == "postgresql" and not renewal:
+            entry = production.post_issued(db, _Stored(row), rate, queue)
+        if drawn_by_write:
             number: Any = records.DRAWN  # drawn by the write statement itself (one round trip)
         else:
             number = next_number(db, POLICY_SEQUENCE, start=FIRST_POLICY_NUMBER)
@@ -636,7 +640,7 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
             rows.append((_ACCESS_CODE, [access_codes.new_row(number)]))
             if entry is not None:
                 rows.append((_COMMISSION, [entry | {"policy_number": number}]))
-        policy_id, row["number"] = _write_issued(db, actor, row, quote, request, rows)
+        policy_id, row["number"] = _write_issued(db, actor, row, quote, request, rows, queue or [])
         db.commit()  # on PostgreSQL the write statement has committed: bookkeeping only
     except BaseException:
         db.rollback()
@@ -759,14 +763,16 @@ def _write_issued(
     quote: sa.Row | None,  # `_QUOTE_ROW`
     request: Any,
     rows: list[tuple[sa.Table, list[dict[str, Any]]]],
+    queue: list[records.Queued],
 ) -> tuple[int, int]:
     """Writes the rows that carry the number: the policy, the quote's link (once: a second
     policy from it at the same moment finds the link taken and is refused like any unusable
     quote), the quote's open portal request closed, and `rows` (audit, installments, access
-    code, commission). On PostgreSQL in ONE statement sent with COMMIT (the number, when it
-    is `records.DRAWN`, drawn in it: the sequence row is locked for that one round trip);
-    elsewhere one statement per table, the caller commits. Returns the policy's id and
-    number."""
+    code, commission). On PostgreSQL in ONE statement sent with COMMIT, after the `queue`d
+    ones (the summary's upsert), in one round trip (the number, when it is `records.DRAWN`,
+    drawn in it: the sequence row is locked while the server runs it and commits);
+    elsewhere one statement per table (the queue is empty), the caller commits. Returns the
+    policy's id and number."""
     from iztim_app.core.portal import requests as portal_requests  # noqa: PLC0415
 
     number = row["number"]
@@ -792,7 +798,7 @@ def _write_issued(
             }
         statement = _issue_statement(db, row, quote is not None, closing, drawn, rows)
         try:
-            policy_id, number, *_ = records.execute_and_commit(db, statement, params)
+            policy_id, number, *_ = records.execute_and_commit(db, statement, params, queue)
         except sa.exc.DataError as exc:  # `_REFUSED`: the quote's link is taken
             if QUOTE_UNUSABLE not in str(exc.orig):
                 raise
