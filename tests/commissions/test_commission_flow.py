@@ -44,20 +44,24 @@ class Clock:
         self.mp.setattr(clock, "utcnow", lambda: noon)
 
 
+def _person(db: Session, code: str, national_id: str, name: str) -> int:
+    return customers.create_customer(
+        db,
+        actor_of(db, code),
+        kind="individual",
+        national_id=national_id,
+        name=name,
+        customer_group="bireysel",
+    ).id
+
+
 @pytest.fixture
 def world(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Session, Clock, int]]:
     with session_scope(url) as db:
-        person = customers.create_customer(
-            db,
-            actor_of(db, A1),
-            kind="individual",
-            national_id="17291716060",
-            name="Ayşe Şahin",
-            customer_group="bireysel",
-        )
+        person = _person(db, A1, "17291716060", "Ayşe Şahin")
         set_rate(db, AGENCY_A, "konut", "20.00", D0)
         set_rate(db, AGENCY_A, "konut", "25.00", D0 + timedelta(days=10))
-        yield db, Clock(monkeypatch), person.id
+        yield db, Clock(monkeypatch), person
 
 
 def _issue(db: Session, customer_id: int, start: date, sum_insured: str = "400000") -> int:
@@ -129,43 +133,34 @@ def test_a_rate_set_later_applies_from_its_day_only(world):
     ]
 
 
-def _issue_from_quote(db: Session, code: str, customer_id: int, saved_on: date) -> int:
-    inp = QuoteInput("konut", customer_id, "400000", saved_on, values=dict(FORMS["konut"]))
-    quote = quotes.save_quote(db, actor_of(db, code), inp, today=saved_on)
+def _quote(db: Session, code: str, customer_id: int, day: date) -> int:
+    inp = QuoteInput("konut", customer_id, "400000", day, values=dict(FORMS["konut"]))
+    return quotes.save_quote(db, actor_of(db, code), inp, today=day).number
+
+
+def _issue_quote(db: Session, code: str, quote: int) -> int:
     actor = actor_of(db, code)
-    result = policies.issue(db, actor, policies.from_quote(db, actor, quote.number))
-    assert (result.policy.status, result.policy.quote_number) == ("approved", quote.number)
+    result = policies.issue(db, actor, policies.from_quote(db, actor, quote))
+    assert (result.policy.status, result.policy.quote_number) == ("approved", quote)
     return result.policy.number
 
 
 def test_a_policy_from_a_quote_earns_at_the_rate_of_its_approval_day(world):
     # (issuing reads the rate together with the quote it locks: the same rule as above)
     db, moved, customer_id = world
-    moved.at(D0 + timedelta(days=9))
-    before = _issue_from_quote(db, A1, customer_id, D0 + timedelta(days=9))
-    inp = QuoteInput(
-        "konut", customer_id, "400000", D0 + timedelta(days=9), values=dict(FORMS["konut"])
-    )
-    quoted_before = quotes.save_quote(db, actor_of(db, A1), inp, today=D0 + timedelta(days=9))
+    day9, day10 = D0 + timedelta(days=9), D0 + timedelta(days=10)
+    moved.at(day9)
+    before = _issue_quote(db, A1, _quote(db, A1, customer_id, day9))
+    quoted_before = _quote(db, A1, customer_id, day9)
     # when a quote made the day before the new rate becomes a policy on its first day
-    moved.at(D0 + timedelta(days=10))
-    actor = actor_of(db, A1)
-    after = policies.issue(db, actor, policies.from_quote(db, actor, quoted_before.number))
+    moved.at(day10)
+    after = _issue_quote(db, A1, quoted_before)
     # then each earned at the rate in force on the day it was approved
     assert entries(db, before) == [("policy", 1, None, D("572.00"), D("20.00"), D("114.40"), D0)]
-    assert entries(db, after.policy.number) == [
-        ("policy", 1, None, D("572.00"), D("25.00"), D("143.00"), D0 + timedelta(days=10))
-    ]
+    assert entries(db, after) == [("policy", 1, None, D("572.00"), D("25.00"), D("143.00"), day10)]
     # and an agency with no rate for the line earns nothing on a policy from its quote
-    other = customers.create_customer(
-        db,
-        actor_of(db, B1),
-        kind="individual",
-        national_id="10000000146",
-        name="Ali Kaya",
-        customer_group="bireysel",
-    )
-    unpaid = _issue_from_quote(db, B1, other.id, D0 + timedelta(days=10))
+    other = _person(db, B1, "10000000146", "Ali Kaya")
+    unpaid = _issue_quote(db, B1, _quote(db, B1, other, day10))
     assert entries(db, unpaid) == []
 
 
