@@ -336,25 +336,25 @@ def _claim_statement(actor: Actor) -> sa.Select:
 
 
 def _quote(
-    db: Session, actor: Actor, number: Any, today: date, rate_day: date | None = None
+    db: Session, actor: Actor, number: Any, today: date, claim_on: date | None = None
 ) -> sa.Row:
     """A quote that may become a policy now (a plain row, `_QUOTE_ROW`). Refused as
     QUOTE_UNKNOWN when the caller sees no such quote, as QUOTE_UNUSABLE when a visible one
     cannot be used (not approved, expired, already a policy): the API answers 404 and 409
-    for the two. With `rate_day` (issuing), claimed: `_claim_statement`'s row, the quote
-    locked until the transaction ends."""
+    for the two. With `claim_on` (issuing, its Turkish day), claimed: `_claim_statement`'s
+    row, the quote locked until the transaction ends."""
     try:
         n = int(str(number).strip())
     except (TypeError, ValueError):
         n = None
     quote = None
     if n is not None:
-        if rate_day is None:
+        if claim_on is None:
             statement = pricing.scoped("policy.quote", actor, _quote_statement)
             quote = db.connection().execute(statement, {"n": n}).first()
         else:
             statement = pricing.scoped("policy.quote.claim", actor, _claim_statement)
-            quote = db.connection().execute(statement, {"n": n, "rate_day": rate_day}).first()
+            quote = db.connection().execute(statement, {"n": n, "rate_day": claim_on}).first()
     if quote is None:
         raise ValidationFailed(QUOTE_UNKNOWN, field="quote_number", number=str(number or ""))
     if rules.quote_problem(quote.status, quote.valid_until, quote.policy_number, today):
@@ -383,7 +383,7 @@ def _price(
     the policy's own tariff version (`version`)."""
     quote = None
     if inp.quote_number not in (None, ""):
-        quote = _quote(db, actor, inp.quote_number, today, rate_day=claim_on)
+        quote = _quote(db, actor, inp.quote_number, today, claim_on)
         if str(inp.line_code) != quote.line_code:
             raise ValidationFailed("policy.quote_mismatch", field="line")
         if str(inp.customer_id) != str(quote.customer_id):
