@@ -36,9 +36,10 @@ sequence at the last; every issued quote linked to exactly one policy and every 
 its quote; per policy the same number of installments, audit rows, access codes and
 commission entries in both variants, equal stored figures for policies of the same
 template, and the summary's increase equal to what was issued. Prints tx/min for both, the
-ratio and the targets (issue 12: >= 11,500 per minute, >= 0.55 of the raw SQL); exit 1
-when a check fails. PostgreSQL 127.0.0.1:5432, trust; the database is created and dropped
-here (`--keep` leaves it).
+CPU each spent per issue in its worker processes and in their PostgreSQL backends (read
+from /proc: "n/a" for a database elsewhere), the ratio and the targets (issue 12:
+>= 11,500 per minute, >= 0.55 of the raw SQL); exit 1 when a check fails. PostgreSQL
+127.0.0.1:5432, trust; the database is created and dropped here (`--keep` leaves it).
 """
 
 from __future__ import annotations
