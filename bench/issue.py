@@ -82,6 +82,7 @@ PREPARERS = (
 )
 LINE = "konut"
 FORM = FORMS[LINE]
+MAX_INSTALLMENTS = 6  # konut's max_installments in the shipped tariff
 
 
 @dataclass(frozen=True)
@@ -458,7 +459,6 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
     user_id, code, office_id, office_path, office_kind = actor
     pid = conn.info.backend_pid
     channel = {"agency": "agency", "head_office": "head_office"}.get(office_kind, "branch")
-    max_installments = 6  # konut's max_installments in the shipped tariff
 
     def issue_one(number: int) -> None:
         today = clock.today()
@@ -475,7 +475,7 @@ def raw_worker(job: Job, barrier: Any, results: Any) -> None:
             if status != "approved" or linked is not None or valid_until < today:
                 raise RuntimeError("quote unusable")
             gross_d = from_kurus(gross)
-            plan = installment_rules.plan(gross_d, job.installments, start, max_installments)
+            plan = installment_rules.plan(gross_d, job.installments, start, MAX_INSTALLMENTS)
             commission, found = 0, None
             if agency:
                 found = q[21:23] if q[21] is not None else None
@@ -836,6 +836,8 @@ def main() -> int:
     parser.add_argument("--variant", choices=("both", "service", "raw"), default="both")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
+    if not 1 <= args.installments <= MAX_INSTALLMENTS:  # else every worker fails its warm-up
+        parser.error(f"--installments: 1 to {MAX_INSTALLMENTS} ({LINE}'s tariff allows no more)")
     quotes = args.quotes or int(45_000 * args.seconds / 60) + 50 * args.workers
     per_worker = max(1, quotes // args.workers)
     out = sys.stdout
