@@ -82,8 +82,11 @@ def rate_columns(office_id: Any, line_code: Any, day: Any) -> list[sa.Label]:
     ]
 
 
-def rate_of(row: Any) -> tuple[Decimal, date] | None:
-    """The rate `rate_columns` read into `row` (None: no rate in force)."""
+def rate_of(row: Any) -> Any:
+    """The rate `rate_columns` read into `row` (None: no rate in force), for `entry_row`;
+    a row without those columns read none (`LOOK_UP_RATE`)."""
+    if "rate" not in row._fields:
+        return LOOK_UP_RATE
     if row.rate is None:
         return None
     return row.rate, row.rate_valid_from

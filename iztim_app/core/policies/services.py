@@ -595,9 +595,8 @@ def issue(db: Session, actor: Actor, inp: PolicyInput, today: date | None = None
                 form.tariff.lines[inp.line_code].line.max_installments,
                 clock.utcnow(),
             )
-            rate = LOOK_UP_RATE
-            if quote is not None and row["channel"] == earning.AGENCY:
-                rate = earning.rate_of(quote)  # read with the quote
+            # an agency's rate was read with the quote (`_claim_statement`)
+            rate = earning.rate_of(quote) if quote is not None else LOOK_UP_RATE
             entry = production.post_issued(db, _Stored(row), rate, queue)
         if drawn_by_write:
             number: Any = records.DRAWN  # drawn by the write statement itself (one round trip)
